@@ -45,6 +45,17 @@ interface CallSpec {
   idempotencyKey?: string;
 }
 
+/** The requests the client makes, for errors raised without making one (an open circuit breaker). */
+export const sparRequests = {
+  create: { operation: 'create', method: 'POST', path: '/assembly-orders' },
+  lookup: { operation: 'lookup', method: 'GET', path: '/assembly-orders' },
+  cancel: (jobId: string): SparRequestInfo => ({
+    operation: 'cancel',
+    method: 'POST',
+    path: `/assembly-orders/${encodeURIComponent(jobId)}/cancellation`,
+  }),
+} satisfies Record<SparOperation, SparRequestInfo | ((jobId: string) => SparRequestInfo)>;
+
 /** Creates the axios-based SPAR client. */
 export function createSparClient(options: SparClientOptions): SparClient {
   const http = axios.create({
@@ -66,13 +77,13 @@ export function createSparClient(options: SparClientOptions): SparClient {
 
   return {
     async createJob(body, idempotencyKey) {
-      const info = requestInfo('create', 'POST', '/assembly-orders');
+      const info = sparRequests.create;
       const response = await send({ info, url: info.path, body, idempotencyKey });
       return settle(classifyCreateResponse(info, response));
     },
 
     async findJobByExternalId(externalId) {
-      const info = requestInfo('lookup', 'GET', '/assembly-orders');
+      const info = sparRequests.lookup;
       const response = await send({ info, url: info.path, params: { externalId } });
       const jobs = settle(classifyLookupResponse(info, response));
       const matching = jobs.filter((job) => job.externalId === externalId);
@@ -81,11 +92,7 @@ export function createSparClient(options: SparClientOptions): SparClient {
     },
 
     async cancelJob(jobId, body, idempotencyKey) {
-      const info = requestInfo(
-        'cancel',
-        'POST',
-        `/assembly-orders/${encodeURIComponent(jobId)}/cancellation`,
-      );
+      const info = sparRequests.cancel(jobId);
       const response = await send({ info, url: info.path, body, idempotencyKey });
       return settle(classifyCancelResponse(info, jobId, response));
     },
@@ -144,14 +151,6 @@ async function callSpar(
 function settle<T>(outcome: T | SparError): T {
   if (outcome instanceof Error) throw outcome;
   return outcome;
-}
-
-function requestInfo(
-  operation: SparOperation,
-  method: 'GET' | 'POST',
-  path: string,
-): SparRequestInfo {
-  return { operation, method, path };
 }
 
 function elapsedMs(startedAt: number): number {
