@@ -33,25 +33,25 @@ export function createSparSink(options: CreateSparSinkOptions): ActionSink {
     throw new ConfigError('SPAR_API_KEY: missing; it is required when SPAR_BASE_URL is set');
   }
 
+  const sparLogger = logger.child({ component: 'spar' });
   const client = createSparClient({
     baseUrl: spar.baseUrl,
     apiKey: spar.apiKey,
     timeoutMs: spar.timeoutMs,
-    logger: logger.child({ component: 'spar' }),
+    logger: sparLogger,
   });
   const breaker = new CircuitBreaker(options.breaker);
-  breaker.on('open', (event) => {
-    logger.error(event, 'spar circuit breaker opened; calls paused until a probe succeeds');
-    try {
-      options.onBreakerOpen?.(event);
-    } catch (error) {
-      // The callback runs inside a SPAR delivery; its failure must not replace that result.
-      logger.error({ err: error }, 'spar circuit breaker alert failed');
-    }
-  });
-  breaker.on('close', () => {
-    logger.info({}, 'spar circuit breaker closed; calls resumed');
-  });
+  if (options.onBreakerOpen !== undefined) {
+    const onBreakerOpen = options.onBreakerOpen;
+    breaker.on('open', (event) => {
+      try {
+        onBreakerOpen(event);
+      } catch (error) {
+        // The callback runs inside a SPAR delivery; its failure must not replace that result.
+        logger.error({ err: error }, 'spar circuit breaker alert failed');
+      }
+    });
+  }
 
-  return new SparSink({ client, breaker });
+  return new SparSink({ client, breaker, logger: sparLogger });
 }

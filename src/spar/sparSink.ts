@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { SparCancelAction, SparCreateAction } from '../decision/types.js';
 import type { ActionSink, DeliveryContext, DeliveryResult } from '../outbox/sink.js';
 import { wasClaimedInDoubt } from '../store/claimedOutboxRow.js';
@@ -22,7 +23,12 @@ export interface SparSinkOptions {
   client: SparClient;
   /** Shared by every call this sink makes; a default breaker is created when omitted. */
   breaker?: CircuitBreaker;
+  /** Receives the breaker's open and close transitions; per-action logs go to the delivery's logger. */
+  logger?: Logger;
 }
+
+// Re-exported so the wiring finds both SPAR sinks in one place.
+export { RecordingSparSink } from './recordingSparSink.js';
 
 /**
  * Delivers `spar.create` and `spar.cancel` actions to SPAR. A create is posted at most once
@@ -36,6 +42,16 @@ export class SparSink implements ActionSink {
   constructor(options: SparSinkOptions) {
     this.#client = options.client;
     this.breaker = options.breaker ?? new CircuitBreaker();
+
+    const { logger } = options;
+    if (logger !== undefined) {
+      this.breaker.on('open', (event) => {
+        logger.error(event, 'spar circuit breaker opened; calls paused until a probe succeeds');
+      });
+      this.breaker.on('close', () => {
+        logger.info({}, 'spar circuit breaker closed; calls resumed');
+      });
+    }
   }
 
   async deliver(row: OutboxRow, context: DeliveryContext): Promise<DeliveryResult> {
