@@ -377,7 +377,7 @@ function addressJson(spec: OrderSpec): JsonObject {
 
 function customerJson(spec: OrderSpec): JsonObject {
   const { customer } = spec;
-  const since = shopTime(addHours(spec.createdAt, -240));
+  const since = shopTime(addHours(spec.createdAt, -24));
   return {
     id: customer.customerId,
     email: customer.email,
@@ -421,7 +421,7 @@ function shippedQuantity(shipments: Shipment[], line: number): number {
   return total;
 }
 
-/** The line item as a body shows it; `quantity` is overridden inside a fulfillment. */
+/** Builds the line item as a body shows it. A fulfillment passes the `quantity` it shipped. */
 function lineItemJson(spec: OrderSpec, line: number, stage: Stage, quantity?: number): JsonObject {
   const lineSpec = spec.lines[line];
   if (lineSpec === undefined) throw new Error(`order ${orderName(spec)} has no line ${line}`);
@@ -478,7 +478,7 @@ function lineItemJson(spec: OrderSpec, line: number, stage: Stage, quantity?: nu
   };
 }
 
-/** The fulfillment object, as it appears in an order body and as the `fulfillments/create` body. */
+/** Builds the fulfillment object that order bodies list and `fulfillments/create` sends. */
 function fulfillmentJson(spec: OrderSpec, shipment: Shipment, stage: Stage): JsonObject {
   const id = fulfillmentId(spec, shipment);
   const tracking = trackingNumber(spec, shipment);
@@ -599,7 +599,7 @@ function orderFulfillmentStatus(spec: OrderSpec, stage: Stage): string | null {
   return shippedTotal === orderedTotal ? 'fulfilled' : 'partial';
 }
 
-/** The order webhook body at one stage of its lifecycle. */
+/** Builds the order webhook body at one stage of its lifecycle. */
 function orderBody(spec: OrderSpec, stage: Stage): JsonObject {
   const id = orderId(spec);
   const token = digest(`token:${spec.number}`).slice(0, 32);
@@ -740,7 +740,7 @@ function webhook(
   };
 }
 
-/** The webhook for an order topic, triggered one second after the snapshot's `updated_at`. */
+/** Builds the webhook for an order topic, triggered one second after the snapshot's `updated_at`. */
 function orderWebhook(topic: string, spec: OrderSpec, stage: Stage): Webhook {
   const seed = `${orderName(spec)} ${topic} ${stage.updatedAt}`;
   return webhook(topic, orderBody(spec, stage), addSeconds(stage.updatedAt, 1), seed);
@@ -767,7 +767,7 @@ class Delivery {
 
   /**
    * Adds `hook` as the next message. `publishDelaySeconds` is the time between the trigger and
-   * the Pub/Sub publish; a Shopify retry of the same webhook is published again, later.
+   * the Pub/Sub publish, so a Shopify retry of the same webhook passes a longer delay.
    */
   deliver(hook: Webhook, publishDelaySeconds = 1.25): this {
     const sequence = this.messages.length + 1;
@@ -811,7 +811,7 @@ const cambridge = (address1: string, zip: string): Place =>
 const manhattan = (address1: string, address2: string, zip: string): Place =>
   usPlace(address1, address2, 'New York', newYork, zip, '212', 8875);
 
-/** create → fulfilled: one desk, covered ZIP, posted on fulfilment. */
+/** Builds create → fulfilled for one desk in a covered ZIP, posted on fulfilment. */
 function singleLeg(): Scenario {
   const spec: OrderSpec = {
     number: 1001,
@@ -843,7 +843,7 @@ function singleLeg(): Scenario {
   return { file: '01-single-leg.ndjson', messages: delivery.messages };
 }
 
-/** Desk, two chairs and a lamp shipped in two parts: partial, then full fulfilment. */
+/** Builds a desk, two chairs and a lamp shipped in two parts: partial, then full fulfilment. */
 function severalLegs(): Scenario {
   const spec: OrderSpec = {
     number: 1002,
@@ -895,7 +895,7 @@ function severalLegs(): Scenario {
   return { file: '02-several-legs.ndjson', messages: delivery.messages };
 }
 
-/** The wardrobe ships while the lamp is backordered: every leg is fulfilled, so it is posted. */
+/** Builds a wardrobe that ships while the lamp is backordered, so every leg is fulfilled and posted. */
 function backorderedLamp(): Scenario {
   const spec: OrderSpec = {
     number: 1003,
@@ -930,7 +930,7 @@ function backorderedLamp(): Scenario {
   return { file: '03-backordered-lamp.ndjson', messages: delivery.messages };
 }
 
-/** A bed shipped to ZIP 73301, which SPAR does not cover: alerted once, never posted. */
+/** Builds a bed shipped to ZIP 73301, which SPAR does not cover: alerted once, never posted. */
 function outsideCoverage(): Scenario {
   const spec: OrderSpec = {
     number: 1004,
@@ -963,8 +963,8 @@ function outsideCoverage(): Scenario {
 }
 
 /**
- * ZIP+4 and a ZIP sent as the JSON number 2134. The attribute names are lower case here,
- * so the service must read them case-insensitively.
+ * Builds two orders, one with a ZIP+4 and one with the ZIP as the JSON number 2134. The
+ * attribute names are lower case here, so the service must read them case-insensitively.
  */
 function zipFormats(): Scenario {
   const zipPlusFour: OrderSpec = {
@@ -1007,7 +1007,7 @@ function zipFormats(): Scenario {
   return { file: '05-zip-formats.ndjson', messages: delivery.messages };
 }
 
-/** A lamp and a rug: nothing to assemble. */
+/** Builds an order of a lamp and a rug, with nothing to assemble. */
 function noAssembly(): Scenario {
   const spec: OrderSpec = {
     number: 1007,
@@ -1046,9 +1046,9 @@ function noAssembly(): Scenario {
 }
 
 /**
- * The desk shipped, then the customer cancelled and the fulfilment was cancelled too. The
- * `orders/fulfilled` webhook is delivered after the cancellation, and its older snapshot must
- * not post.
+ * Builds a desk that shipped, then was cancelled by the customer together with its fulfilment.
+ * The `orders/fulfilled` webhook is delivered after the cancellation, and its older snapshot
+ * must not post.
  */
 function cancelBeforePosting(): Scenario {
   const spec: OrderSpec = {
@@ -1087,7 +1087,7 @@ function cancelBeforePosting(): Scenario {
   return { file: '07-cancel-before-posting.ndjson', messages: delivery.messages };
 }
 
-/** Two chairs posted to SPAR, then the customer cancels: the SPAR job is cancelled. */
+/** Builds two chairs posted to SPAR and then cancelled by the customer. */
 function cancelAfterPosting(): Scenario {
   const spec: OrderSpec = {
     number: 1009,
@@ -1127,7 +1127,7 @@ function cancelAfterPosting(): Scenario {
   return { file: '08-cancel-after-posting.ndjson', messages: delivery.messages };
 }
 
-/** Shopify retries `orders/fulfilled`: the same webhook id arrives again as a new Pub/Sub message. */
+/** Builds a Shopify retry of `orders/fulfilled`: the same webhook id in a new Pub/Sub message. */
 function duplicateDelivery(): Scenario {
   const spec: OrderSpec = {
     number: 1010,
@@ -1160,8 +1160,8 @@ function duplicateDelivery(): Scenario {
 }
 
 /**
- * `orders/fulfilled` is delivered before `orders/create`, and the older
- * `orders/partially_fulfilled` snapshot arrives last.
+ * Builds a lifecycle delivered out of order: `orders/fulfilled` before `orders/create`, and
+ * the older `orders/partially_fulfilled` snapshot last.
  */
 function outOfOrder(): Scenario {
   const spec: OrderSpec = {
@@ -1203,7 +1203,7 @@ function outOfOrder(): Scenario {
   return { file: '10-out-of-order.ndjson', messages: delivery.messages };
 }
 
-/** Bodies the service must reject or ignore, each naming what is wrong. */
+/** Builds messages the service must reject (not JSON, a missing field, a wrong type) or ignore. */
 function malformed(): Scenario {
   const place = manhattan('1100 Broken Street', 'Suite 1', '10001');
   const base = (number: number, customer: Person, createdAt: string): OrderSpec => ({
@@ -1239,9 +1239,9 @@ function malformed(): Scenario {
     handle: 'walnut-standing-desk-72',
     status: 'active',
     tags: 'assembly, desks',
-    created_at: shopTime('2026-09-01T13:00:00Z'),
+    created_at: shopTime('2026-11-01T14:00:00Z'),
     updated_at: shopTime(productUpdatedAt),
-    published_at: shopTime('2026-09-01T13:00:00Z'),
+    published_at: shopTime('2026-11-01T14:00:00Z'),
     variants: [
       {
         id: products.desk72.variantId,
@@ -1284,7 +1284,7 @@ function malformed(): Scenario {
   return { file: '11-malformed.ndjson', messages: delivery.messages };
 }
 
-/** SKUs null, empty and ` desk-72-asm ` in one order: only the desk is a leg. */
+/** Builds one order with SKUs null, empty and ` desk-72-asm `, where only the desk is a leg. */
 function skuVariants(): Scenario {
   const spec: OrderSpec = {
     number: 1015,
@@ -1326,7 +1326,7 @@ function skuVariants(): Scenario {
 
 // Replay examples
 
-/** Two messages in the shape `gcloud pubsub subscriptions pull --format=json` prints. */
+/** Builds two messages in the shape `gcloud pubsub subscriptions pull --format=json` prints. */
 function gcloudPullExample(): Json {
   const spec: OrderSpec = {
     number: 1016,
@@ -1361,7 +1361,7 @@ function gcloudPullExample(): Json {
   }));
 }
 
-/** A bare `orders/create` body, for `spar-bridge replay --topic orders/create`. */
+/** Builds a bare `orders/create` body, for `spar-bridge replay --topic orders/create`. */
 function orderCreateBodyExample(): JsonObject {
   const spec: OrderSpec = {
     number: 1017,
@@ -1373,7 +1373,7 @@ function orderCreateBodyExample(): JsonObject {
   return orderBody(spec, { updatedAt: addSeconds(spec.createdAt, 1), shipments: [] });
 }
 
-/** Every scenario, in the order the demo replays them. */
+/** Builds every scenario, in the order the demo replays them. */
 export function buildScenarios(): Scenario[] {
   return [
     singleLeg(),
