@@ -41,7 +41,9 @@ const defaultSendTimeoutMs = 60_000;
 
 export interface SmtpMailSinkOptions extends MailSinkOptions {
   /** Overrides of the pool and timeout settings; tests use them to run fast. */
-  transport?: Partial<typeof gmailSafePoolOptions & typeof smtpTimeouts>;
+  transport?: Partial<
+    Pick<SMTPPoolOptions, keyof typeof gmailSafePoolOptions | keyof typeof smtpTimeouts>
+  >;
   /** Deadline for one send, including the wait for a rate-limit slot. Default 60 seconds. */
   sendTimeoutMs?: number;
 }

@@ -46,13 +46,17 @@ class TestSmtpServer {
       logger: false,
       closeTimeout: 50,
       onConnect: (_session, callback) => {
-        if (this.mode === 'reject-421')
-          return callback(smtpError(421, 'Service not available, try again later'));
+        if (this.mode === 'reject-421') {
+          callback(smtpError(421, 'Service not available, try again later'));
+          return;
+        }
         callback();
       },
       onRcptTo: (_address, _session, callback) => {
-        if (this.mode === 'reject-recipient-550')
-          return callback(smtpError(550, 'Mailbox unavailable'));
+        if (this.mode === 'reject-recipient-550') {
+          callback(smtpError(550, 'Mailbox unavailable'));
+          return;
+        }
         callback();
       },
       onData: (stream, session: SMTPServerSession, callback) => {
@@ -75,7 +79,9 @@ class TestSmtpServer {
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
+      server.listen(port, '127.0.0.1', () => {
+        resolve();
+      });
     });
     this.#server = server;
     this.port = (server.server.address() as AddressInfo).port;
@@ -85,7 +91,11 @@ class TestSmtpServer {
     const server = this.#server;
     this.#server = null;
     if (server === null) return;
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await new Promise<void>((resolve) => {
+      server.close(() => {
+        resolve();
+      });
+    });
   }
 
   messageIds(): string[] {
