@@ -19,7 +19,11 @@ export type EmailKind = (typeof emailKinds)[number];
 
 /** A validated event about one order, as the decision function receives it. */
 export type OrderEvent =
-  | { kind: 'order'; topic: Exclude<Topic, 'fulfillments/create' | 'app/uninstalled'>; order: ShopifyOrder }
+  | {
+      kind: 'order';
+      topic: Exclude<Topic, 'fulfillments/create' | 'app/uninstalled'>;
+      order: ShopifyOrder;
+    }
   | { kind: 'fulfillment'; topic: 'fulfillments/create'; fulfillment: ShopifyFulfillment };
 
 /** What spar-bridge stores per order between events. Plain JSON, so any store can keep it. */
