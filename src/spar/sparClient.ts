@@ -40,7 +40,6 @@ export interface SparClient {
 interface CallSpec {
   info: SparRequestInfo;
   url: string;
-  params?: Record<string, string>;
   body?: unknown;
   idempotencyKey?: string;
 }
@@ -84,7 +83,9 @@ export function createSparClient(options: SparClientOptions): SparClient {
 
     async findJobByExternalId(externalId) {
       const info = sparRequests.lookup;
-      const response = await send({ info, url: info.path, params: { externalId } });
+      // Encoded by hand: axios's params serializer leaves ':' as is, and the contract asks for a URL-encoded value.
+      const url = `${info.path}?externalId=${encodeURIComponent(externalId)}`;
+      const response = await send({ info, url });
       const jobs = settle(classifyLookupResponse(info, response));
       const matching = jobs.filter((job) => job.externalId === externalId);
       // Prefer a live job: a cancelled one is still a job, but not the one to report as current.
@@ -118,7 +119,6 @@ async function callSpar(
     const response = await http.request({
       method: spec.info.method,
       url: spec.url,
-      params: spec.params,
       data: spec.body,
       headers,
       signal,
