@@ -1,8 +1,8 @@
 import type { OutboxRow, OutboxStatus } from './types.js';
 
 /**
- * An outbox row as `Store.claimDueActions` returns it. Its `status` is `in_flight`;
- * `claimedFrom` is the status it had before the claim. A SPAR sink that sees `in_doubt` there
+ * An outbox row as `Store.claimDueActions` returns it. Its `status` is `in_flight`, and
+ * `claimedFrom` is the status it had before the claim. When that is `in_doubt`, a SPAR sink
  * must look the job up before it posts again.
  */
 export interface ClaimedOutboxRow extends OutboxRow {

@@ -1,6 +1,9 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import { Kysely, PostgresDialect, type Dialect } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { ConfigError } from '../errors.js';
 import type { DatabaseSchema } from './databaseSchema.js';
 import { NodeSqliteDialect } from './nodeSqliteDialect.js';
 import { SqlStore } from './sqlStore.js';
@@ -21,21 +24,25 @@ export interface CreateStoreOptions {
  * migrated here: call `migrate()` before first use. A PostgreSQL connection is made on the
  * first query, so a wrong address surfaces there.
  */
-export function createStore(options: CreateStoreOptions): Promise<Store> {
+export async function createStore(options: CreateStoreOptions): Promise<Store> {
   const logger = options.logger.child({ component: 'store' });
-  const { dialect, storeDialect } = dialectFor(options.databaseUrl, logger);
+  const { dialect, storeDialect, sqlitePath } = dialectFor(options.databaseUrl, logger);
+  if (sqlitePath !== undefined && sqlitePath !== ':memory:') {
+    await mkdir(path.dirname(path.resolve(sqlitePath)), { recursive: true });
+  }
+
   const db = new Kysely<DatabaseSchema>({ dialect });
-  return Promise.resolve(new SqlStore(db, storeDialect, logger));
+  return new SqlStore(db, storeDialect, logger);
 }
 
 function dialectFor(
   databaseUrl: string,
   logger: Logger,
-): { dialect: Dialect; storeDialect: StoreDialect } {
+): { dialect: Dialect; storeDialect: StoreDialect; sqlitePath?: string } {
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
     const pool = new pg.Pool({ connectionString: databaseUrl });
-    // An idle client that loses its connection emits 'error' on the pool; without a listener
-    // that would end the process. The next query gets a fresh connection.
+    // An idle client that loses its connection emits 'error' on the pool, and an unhandled
+    // 'error' event ends the process. The next query gets a fresh connection.
     pool.on('error', (error) => {
       logger.warn({ err: error }, 'idle database connection failed');
     });
@@ -43,25 +50,27 @@ function dialectFor(
   }
 
   if (databaseUrl.startsWith('sqlite:')) {
-    const path = sqlitePathOf(databaseUrl);
+    const sqlitePath = sqlitePathOf(databaseUrl);
     return {
-      dialect: new NodeSqliteDialect({ path, busyTimeoutMs: sqliteBusyTimeoutMs }),
+      dialect: new NodeSqliteDialect({ path: sqlitePath, busyTimeoutMs: sqliteBusyTimeoutMs }),
       storeDialect: sqliteStoreDialect,
+      sqlitePath,
     };
   }
 
-  throw new Error(
-    `unsupported DATABASE_URL scheme in "${databaseUrl.split(':')[0] ?? ''}:"; expected sqlite:PATH or postgres://`,
+  const scheme = databaseUrl.split(':')[0] ?? '';
+  throw new ConfigError(
+    `DATABASE_URL has the unsupported scheme "${scheme}:"; expected sqlite:PATH or postgres://USER@HOST:PORT/DATABASE`,
   );
 }
 
 /** Returns the file path of `sqlite:PATH` (also `sqlite://PATH`), or `:memory:`. */
 function sqlitePathOf(databaseUrl: string): string {
-  let path = databaseUrl.slice('sqlite:'.length);
-  if (path.startsWith('//')) path = path.slice(2);
-  if (path === '')
-    throw new Error(
-      'DATABASE_URL sqlite: has no path; expected sqlite:./var/spar-bridge.db or sqlite::memory:',
-    );
-  return path;
+  let filePath = databaseUrl.slice('sqlite:'.length);
+  if (filePath.startsWith('//')) filePath = filePath.slice(2);
+  if (filePath !== '') return filePath;
+
+  throw new ConfigError(
+    'DATABASE_URL "sqlite:" has no file path; expected sqlite:./var/spar-bridge.db or sqlite::memory:',
+  );
 }

@@ -2,14 +2,14 @@ import type { ColumnType, Generated } from 'kysely';
 
 /**
  * A point in time: `timestamptz` in PostgreSQL, an ISO 8601 UTC string in SQLite (those sort
- * in time order as text). Written as `Date`; read back as `Date` or string by dialect.
+ * in time order as text). Written as `Date` and read back as `Date` or string, by dialect.
  */
 type Timestamp = ColumnType<Date | string, Date, Date>;
 type NullableTimestamp = ColumnType<Date | string | null, Date | null, Date | null>;
 
 /**
- * JSON: `jsonb` in PostgreSQL, text in SQLite. Written as a JSON string; read back parsed or
- * as text by dialect.
+ * JSON: `jsonb` in PostgreSQL, text in SQLite. Written as a JSON string and read back
+ * parsed or as text, by dialect.
  */
 type Json = ColumnType<unknown, string, string>;
 type NullableJson = ColumnType<unknown, string | null, string | null>;

@@ -1,9 +1,9 @@
 import type { Action } from '../decision/types.js';
 
 /**
- * Returns the key that identifies an action within its order: the outbox holds at most one
- * action per shop, order and key. Emails carry their own key; a SPAR job and its
- * cancellation happen at most once per order.
+ * Returns the key that identifies an action within its order. The outbox contains at most one
+ * action per shop, order and key. Emails carry their own key, and a SPAR job and its
+ * cancellation each happen at most once per order.
  */
 export function dedupeKeyOf(action: Action): string {
   switch (action.type) {

@@ -3,8 +3,8 @@ import { outboxStatuses } from './types.js';
 import type { StoreDialect } from './storeDialect.js';
 
 /**
- * Migrations, in code so the build needs no SQL files. Kysely applies them in name order;
- * never edit one that has shipped, add the next instead.
+ * Migrations, in code so the build needs no SQL files. Kysely applies them in name order.
+ * Never edit one that has shipped. Add the next instead.
  */
 function migrationsFor(dialect: StoreDialect): Record<string, Migration> {
   return {

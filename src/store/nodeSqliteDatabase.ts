@@ -1,9 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
 
-/** Prepared statements kept per connection; the store runs a few dozen distinct queries. */
+/** Maximum prepared statements cached per connection. The store runs a few dozen distinct queries. */
 const maxCachedStatements = 256;
 
 /**
@@ -71,7 +69,7 @@ function toSqliteValue(value: unknown): SQLInputValue {
 }
 
 export interface NodeSqliteOptions {
-  /** File path, or `:memory:`. The parent folder of a file is created when missing. */
+  /** File path, or `:memory:`. The parent folder must exist. */
   path: string;
   busyTimeoutMs: number;
 }
@@ -79,8 +77,6 @@ export interface NodeSqliteOptions {
 /** Opens the file in WAL mode with foreign keys on and the given busy timeout. */
 export function openNodeSqliteDatabase(options: NodeSqliteOptions): NodeSqliteDatabase {
   const inMemory = options.path === ':memory:';
-  if (!inMemory) mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
-
   const database = new DatabaseSync(options.path, {
     timeout: options.busyTimeoutMs,
     enableForeignKeyConstraints: true,

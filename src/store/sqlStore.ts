@@ -26,7 +26,7 @@ const defaultEventListLimit = 100;
 const claimableStatuses: OutboxStatus[] = ['pending', 'in_doubt'];
 
 /**
- * The store over any Kysely dialect. All SQL lives here, written once; what differs between
+ * The store over any Kysely dialect. All SQL is here and written once. What differs between
  * SQLite and PostgreSQL is described by `StoreDialect` and the Kysely dialect behind `db`.
  */
 export class SqlStore implements Store {
@@ -70,8 +70,8 @@ export class SqlStore implements Store {
     try {
       return await this.#transaction((trx) => this.#recordEventIn(trx, event, decide));
     } catch (error) {
-      // ON CONFLICT DO NOTHING already waits for a racing insert of the same webhook id; this
-      // covers a racing transaction that committed between our check and our insert anyway.
+      // ON CONFLICT DO NOTHING turns a racing insert of the same webhook id into no row, so
+      // PostgreSQL should not raise this. If it does, the event is still a duplicate, not an error.
       if (isUniqueViolation(error, 'events_pkey'))
         return this.#guard(() => this.#duplicateOf(this.#db, event.webhookId));
       throw error;
@@ -273,7 +273,7 @@ export class SqlStore implements Store {
 
   /**
    * Claims due `pending` and `in_doubt` rows, oldest id first. The returned rows are
-   * `ClaimedOutboxRow`s: `claimedFrom` holds the status before the claim. In PostgreSQL, rows
+   * `ClaimedOutboxRow`s: `claimedFrom` is the status before the claim. In PostgreSQL, rows
    * another dispatcher is claiming are skipped instead of waited for.
    */
   claimDueActions(now: Date, limit: number): Promise<ClaimedOutboxRow[]> {
@@ -372,7 +372,7 @@ export class SqlStore implements Store {
     });
   }
 
-  /** Counts rows by status; `oldestPendingAt` is when the oldest `pending` row was queued. */
+  /** Counts rows by status. `oldestPendingAt` is when the oldest `pending` row was queued. */
   outboxBacklog(): Promise<OutboxBacklog> {
     return this.#guard(async () => {
       const counts = await this.#db

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { DatabaseSchema } from './databaseSchema.js';
 
-/** What the one query layer of the store needs to know about the database behind it. */
+/** Properties of the database behind the store that its one query layer depends on. */
 export interface StoreDialect {
   name: 'sqlite' | 'postgres';
   /**
@@ -11,7 +11,7 @@ export interface StoreDialect {
   supportsRowLocks: boolean;
   /** Column types that differ by dialect. */
   types: { timestamp: 'text' | 'timestamptz'; json: 'text' | 'jsonb' };
-  /** Schema for Kysely's migration tables; undefined keeps Kysely's default. */
+  /** Returns the schema for Kysely's migration tables, or undefined for Kysely's default. */
   migrationTableSchema(db: Kysely<DatabaseSchema>): Promise<string | undefined>;
 }
 
@@ -27,8 +27,8 @@ export const postgresStoreDialect: StoreDialect = {
   supportsRowLocks: true,
   types: { timestamp: 'timestamptz', json: 'jsonb' },
 
-  // Kysely's Migrator looks for its tables in every schema unless told which one, and would
-  // then read another schema's migration history. The tables belong in the schema that
+  // Kysely's Migrator looks for its tables in every schema unless given one, and would then
+  // read another schema's migration history. The tables belong in the schema that
   // `search_path` selects, as ours do.
   async migrationTableSchema(db) {
     const result = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(
@@ -37,7 +37,7 @@ export const postgresStoreDialect: StoreDialect = {
     const schema = result.rows[0]?.schema ?? null;
     if (schema === null) {
       throw new Error(
-        'no schema on the search_path exists; create it or fix the search_path option of DATABASE_URL',
+        'no schema on the PostgreSQL search_path exists; create the schema or fix the search_path in DATABASE_URL',
       );
     }
     return schema;
