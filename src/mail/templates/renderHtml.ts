@@ -88,7 +88,12 @@ function legsTable(legs: readonly LegSummary[], showShipped: boolean): string {
       formatPrice(leg.assemblyPrice),
       legTotal(leg) ?? '',
     ];
-    return `<tr>${values.map((value) => `<td style="${cell}">${escapeHtml(value)}</td>`).join('')}</tr>`;
+    // SKUs contain hyphens that browsers break lines at; keep each SKU on one line.
+    const cells = values.map((value, index) => {
+      const style = index === 0 ? `${cell};white-space:nowrap` : cell;
+      return `<td style="${style}">${escapeHtml(value)}</td>`;
+    });
+    return `<tr>${cells.join('')}</tr>`;
   });
 
   const total = legsTotal(legs);
