@@ -1,0 +1,87 @@
+import type { z } from 'zod';
+import type { OrderEvent } from '../decision/types.js';
+import { fulfillmentSchema, orderSchema, shopSchema } from '../shopify/webhookBodies.js';
+import type { Topic } from '../shopify/topics.js';
+
+export type ValidatedBody =
+  | { ok: true; event: OrderEvent; orderId: string }
+  | { ok: true; event: null; orderId: null; uninstalledShop: string | null }
+  | { ok: false; reason: string; orderId: string | null };
+
+/**
+ * Parses and validates a webhook body for its topic. The failure reason names the field,
+ * such as `line_items[0].quantity: expected number, received string`.
+ */
+export function validateBody(topic: Topic, data: Buffer): ValidatedBody {
+  let body: unknown;
+  try {
+    body = JSON.parse(data.toString('utf8'));
+  } catch (error) {
+    return {
+      ok: false,
+      reason: `message data is not valid JSON: ${(error as Error).message}`,
+      orderId: null,
+    };
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return { ok: false, reason: 'message data is not a JSON object', orderId: null };
+  }
+
+  if (topic === 'app/uninstalled') {
+    const shop = shopSchema.safeParse(body);
+    return shop.success
+      ? {
+          ok: true,
+          event: null,
+          orderId: null,
+          uninstalledShop: shop.data.myshopify_domain ?? shop.data.domain ?? null,
+        }
+      : { ok: false, reason: describeIssues(shop.error), orderId: null };
+  }
+
+  if (topic === 'fulfillments/create') {
+    const fulfillment = fulfillmentSchema.safeParse(body);
+    if (!fulfillment.success) {
+      return {
+        ok: false,
+        reason: describeIssues(fulfillment.error),
+        orderId: guessOrderId(body, 'order_id'),
+      };
+    }
+    return {
+      ok: true,
+      event: { kind: 'fulfillment', topic, fulfillment: fulfillment.data },
+      orderId: fulfillment.data.order_id,
+    };
+  }
+
+  const order = orderSchema.safeParse(body);
+  if (!order.success)
+    return { ok: false, reason: describeIssues(order.error), orderId: guessOrderId(body, 'id') };
+  return { ok: true, event: { kind: 'order', topic, order: order.data }, orderId: order.data.id };
+}
+
+function describeIssues(error: z.ZodError): string {
+  const shown = error.issues
+    .slice(0, 3)
+    .map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
+  const more = error.issues.length > 3 ? ` (and ${error.issues.length - 3} more)` : '';
+  return `invalid webhook body: ${shown.join('; ')}${more}`;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(body)';
+  return path
+    .map((part, index) =>
+      typeof part === 'number' ? `[${part}]` : `${index === 0 ? '' : '.'}${String(part)}`,
+    )
+    .join('');
+}
+
+/** Best-effort order id of an invalid body, so a rejection can still be found by order. */
+function guessOrderId(body: object, field: 'id' | 'order_id'): string | null {
+  const value = (body as Record<string, unknown>)[field];
+  if (typeof value === 'number' && Number.isInteger(value)) return String(value);
+  if (typeof value === 'string' && /^\d+$/.test(value)) return value;
+  return null;
+}

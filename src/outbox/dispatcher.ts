@@ -1,0 +1,228 @@
+import type { Logger } from 'pino';
+import type { Action, EmailAction } from '../decision/types.js';
+import type { OutboxRow, Store } from '../store/types.js';
+import { defaultBackoff, retryDelayMs, type BackoffPolicy } from './backoff.js';
+import type { ActionSink, DeliveryResult } from './sink.js';
+
+export interface DispatcherOptions {
+  store: Store;
+  sinks: { spar: ActionSink; email: ActionSink };
+  logger: Logger;
+  backoff?: BackoffPolicy;
+  /** Actions claimed per step. */
+  batchSize?: number;
+  /** Pause between steps when nothing was due. */
+  pollIntervalMs?: number;
+  /** An action still not delivered this long after it was queued alerts the developers once. */
+  alertAfterMs?: number;
+  clock?: () => Date;
+}
+
+/**
+ * Delivers outbox actions: claims the due rows, hands each to its sink, and stores the
+ * outcome on the row. Retries survive restarts because attempts and the next attempt time
+ * live on the row. Permanent failures and actions stuck past `alertAfterMs` queue an `error`
+ * email for the developers.
+ */
+export class Dispatcher {
+  readonly #options: Required<Omit<DispatcherOptions, 'clock'>> & { clock: () => Date };
+  #running = false;
+  #stepInProgress: Promise<number> | null = null;
+  #wake: (() => void) | null = null;
+  #loop: Promise<void> | null = null;
+  lastStepAt: Date | null = null;
+
+  constructor(options: DispatcherOptions) {
+    this.#options = {
+      backoff: defaultBackoff,
+      batchSize: 20,
+      pollIntervalMs: 1_000,
+      alertAfterMs: 6 * 60 * 60_000,
+      clock: () => new Date(),
+      ...options,
+    };
+  }
+
+  /** Starts the delivery loop. Calling it twice has no effect. */
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#loop = this.#run();
+  }
+
+  /** Wakes the loop at once, for example after new actions were committed. */
+  notify(): void {
+    this.#wake?.();
+  }
+
+  /** Stops the loop after the step in progress finishes. Safe to call more than once. */
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.#wake?.();
+    await this.#loop;
+    this.#loop = null;
+  }
+
+  /** Claims and delivers one batch of due actions. Returns how many were attempted. */
+  async step(): Promise<number> {
+    if (this.#stepInProgress !== null) return this.#stepInProgress;
+    this.#stepInProgress = this.#deliverBatch().finally(() => {
+      this.#stepInProgress = null;
+    });
+    return this.#stepInProgress;
+  }
+
+  /**
+   * Delivers until no action is due or `timeoutMs` passes; used by `replay` and the demo.
+   * Returns false when actions were still waiting at the deadline.
+   */
+  async drain(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const attempted = await this.step();
+      const backlog = await this.#options.store.outboxBacklog();
+      const waiting = backlog.pending + backlog.inDoubt + backlog.inFlight;
+      if (waiting === 0) return true;
+      if (Date.now() >= deadline) return false;
+      if (attempted === 0)
+        await this.#pause(
+          Math.min(this.#options.pollIntervalMs, Math.max(0, deadline - Date.now())),
+        );
+    }
+  }
+
+  async #run(): Promise<void> {
+    while (this.#running) {
+      let attempted = 0;
+      try {
+        attempted = await this.step();
+      } catch (error) {
+        this.#options.logger.error(
+          { err: error },
+          'outbox step failed; retrying after the poll interval',
+        );
+      }
+      if (attempted === 0) await this.#pause(this.#options.pollIntervalMs);
+    }
+  }
+
+  #pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#wake = () => {
+        this.#wake = null;
+        done();
+      };
+    });
+  }
+
+  async #deliverBatch(): Promise<number> {
+    const now = this.#options.clock();
+    this.lastStepAt = now;
+    const rows = await this.#options.store.claimDueActions(now, this.#options.batchSize);
+    for (const row of rows) await this.#deliver(row);
+    return rows.length;
+  }
+
+  async #deliver(row: OutboxRow): Promise<void> {
+    const { store } = this.#options;
+    const logger = this.#options.logger.child({
+      outboxId: row.id,
+      shop: row.shop,
+      orderId: row.orderId,
+      action: describe(row.action),
+      attempt: row.attempts,
+    });
+
+    const sink = row.action.type === 'email' ? this.#options.sinks.email : this.#options.sinks.spar;
+    const startedAt = performance.now();
+    let result: DeliveryResult;
+    try {
+      result = await sink.deliver(row, { store, logger });
+    } catch (error) {
+      // A sink reports expected failures as results; anything thrown is unexpected, so it is
+      // retried like a transient failure rather than lost.
+      logger.error({ err: error }, 'sink threw; the action will be retried');
+      result = { status: 'retry', error: error instanceof Error ? error.message : String(error) };
+    }
+    const durationMs = Math.round(performance.now() - startedAt);
+    const now = this.#options.clock();
+
+    switch (result.status) {
+      case 'done':
+        await store.updateAction(row.id, {
+          status: 'done',
+          lastError: null,
+          result: result.result ?? null,
+        });
+        logger.info({ durationMs, result: result.result }, 'action delivered');
+        return;
+      case 'failed':
+        await store.updateAction(row.id, { status: 'failed', lastError: result.error });
+        logger.error(
+          { durationMs, error: result.error },
+          'action failed permanently; developers alerted',
+        );
+        await this.#alert(row, `permanent failure: ${result.error}`, `error:failed:${row.id}`);
+        return;
+      case 'retry':
+      case 'in_doubt': {
+        const delayMs =
+          result.status === 'retry' && result.retryAfterMs !== undefined
+            ? result.retryAfterMs
+            : retryDelayMs(row.attempts, this.#options.backoff);
+        const nextAttemptAt = new Date(now.getTime() + delayMs);
+        await store.updateAction(row.id, {
+          status: result.status === 'in_doubt' ? 'in_doubt' : 'pending',
+          nextAttemptAt,
+          lastError: result.error,
+        });
+        logger.warn(
+          { durationMs, error: result.error, nextAttemptAt, inDoubt: result.status === 'in_doubt' },
+          'action not delivered; will retry',
+        );
+        if (now.getTime() - row.createdAt.getTime() >= this.#options.alertAfterMs) {
+          await this.#alert(
+            row,
+            `still not delivered after ${row.attempts} attempts: ${result.error}`,
+            `error:stuck:${row.id}`,
+          );
+        }
+        return;
+      }
+    }
+  }
+
+  async #alert(row: OutboxRow, reason: string, dedupeKey: string): Promise<void> {
+    // An undeliverable alert must not queue an alert about itself, or a broken SMTP server
+    // would fill the outbox.
+    if (row.action.type === 'email' && row.action.kind === 'error') return;
+
+    const alert: EmailAction = {
+      type: 'email',
+      kind: 'error',
+      dedupeKey,
+      details: {
+        shop: row.shop,
+        orderId: row.orderId,
+        orderName: row.action.type === 'email' ? row.action.details.orderName : null,
+        legs: [],
+        zip: null,
+        countryCode: null,
+        cancelReason: null,
+        reason: `${describe(row.action)} for order ${row.orderId ?? '(none)'}: ${reason}`,
+        webhookId: row.webhookId,
+        topic: null,
+      },
+    };
+    await this.#options.store.enqueueActions(`outbox:${row.id}`, row.shop, row.orderId, [alert]);
+  }
+}
+
+function describe(action: Action): string {
+  return action.type === 'email' ? `email:${action.kind}` : action.type;
+}
