@@ -83,6 +83,7 @@ export class SubscriptionState {
 
   attach(consumer: Consumer): void {
     this.consumers.push(consumer);
+    this.hooks.changed();
     this.scheduleDispatch();
   }
 

@@ -42,6 +42,7 @@ export interface PubSubEmulator {
 /** Lease expiry runs on this period, so deadlines are honoured to within about this much. */
 const tickIntervalMs = 100;
 const ticksPerRetentionSweep = 100;
+const shutdownGraceMs = 2000;
 
 /** Starts the in-memory Pub/Sub emulator. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<PubSubEmulator> {
@@ -103,8 +104,14 @@ async function close(
     for (const consumer of subscription.attachedConsumers()) consumer.abort(shutdown);
   }
 
+  // Clients may hold calls open; after the grace period they are cut off.
   await new Promise<void>((resolve) => {
+    const force = setTimeout(() => {
+      server.forceShutdown();
+      resolve();
+    }, shutdownGraceMs);
     server.tryShutdown(() => {
+      clearTimeout(force);
       resolve();
     });
   });
@@ -133,23 +140,29 @@ function waitForStats(
   timeoutMs: number,
 ): Promise<SubscriptionStats> {
   return new Promise((resolve, reject) => {
-    const check = (): boolean => {
-      const stats = findSubscription(broker, subscription).stats();
-      if (!predicate(stats)) return false;
-      finish();
-      resolve(stats);
-      return true;
+    // Runs inside broker change notifications, so it must not throw into a gRPC handler.
+    const check = (): void => {
+      try {
+        const stats = findSubscription(broker, subscription).stats();
+        if (!predicate(stats)) return;
+        finish();
+        resolve(stats);
+      } catch (error) {
+        finish();
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
     };
 
-    const stopListening = broker.onChange(() => {
-      check();
-    });
+    const stopListening = broker.onChange(check);
     const timer = setTimeout(() => {
       finish();
-      const stats = JSON.stringify(findSubscription(broker, subscription).stats());
+      const stats = broker
+        .allSubscriptions()
+        .find((state) => state.name.endsWith(subscription))
+        ?.stats();
       reject(
         new Error(
-          `Timed out after ${timeoutMs} ms waiting for stats of ${subscription}; last: ${stats}`,
+          `Timed out after ${timeoutMs} ms waiting for stats of ${subscription}; last: ${JSON.stringify(stats)}`,
         ),
       );
     }, timeoutMs);

@@ -238,6 +238,31 @@ describe('pubsub emulator', () => {
     expect(pulled.receivedMessages?.[0]?.message?.messageId).toBe(id);
   });
 
+  test('stream answers keepalive', async () => {
+    const { subscriptionName } = await createTopicAndSubscription();
+    const client = await generatedSubscriberClient();
+
+    // The 6.2.0 client drops a stream that does not answer its keepalive within 15 s.
+    const stream = client.streamingPull();
+    stream.on('error', () => undefined);
+    const firstResponse = new Promise<{ receivedMessages?: unknown[] }>((resolve) => {
+      stream.once('data', resolve);
+    });
+    stream.write({
+      subscription: subscriptionName,
+      streamAckDeadlineSeconds: 10,
+      protocolVersion: 1,
+    });
+    await emulator.waitForStats(subscriptionName, (current) => current.openStreams === 1);
+    stream.write({});
+    const response = await firstResponse;
+    stream.cancel();
+    await emulator.waitForStats(subscriptionName, (current) => current.openStreams === 0);
+    await client.close();
+
+    expect(response.receivedMessages ?? []).toEqual([]);
+  });
+
   test('stream honours max outstanding messages', async () => {
     const { topicName, subscriptionName } = await createTopicAndSubscription();
     await publish(topicName, 10);
