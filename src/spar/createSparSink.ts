@@ -20,7 +20,7 @@ export interface CreateSparSinkOptions {
 }
 
 /**
- * Builds the SPAR sink the configuration asks for: a `SparSink` when `SPAR_BASE_URL` is set,
+ * Builds the SPAR sink that the configuration selects: a `SparSink` when `SPAR_BASE_URL` is set,
  * otherwise a `RecordingSparSink` that logs actions and sends nothing.
  */
 export function createSparSink(options: CreateSparSinkOptions): ActionSink {

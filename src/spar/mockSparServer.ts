@@ -15,13 +15,13 @@ import type { Logger } from 'pino';
 export type MockSparRoute = 'create' | 'lookup' | 'cancel';
 
 export type MockSparFault =
-  /** Answers with `status` without handling the request, so a create is not stored. */
+  /** Responds with `status` without handling the request, so a create is not stored. */
   | { type: 'status'; status: number; retryAfterSeconds?: number; body?: unknown }
-  /** Handles the request (a create is stored) and answers only after `delayMs`. */
+  /** Handles the request (a create is stored) and responds only after `delayMs`. */
   | { type: 'late'; delayMs: number }
-  /** Reads the request and never answers. */
+  /** Reads the request and never responds. */
   | { type: 'hang' }
-  /** Handles the request (a create is stored), then closes the connection without an answer. */
+  /** Handles the request (a create is stored), then closes the connection without a response. */
   | { type: 'reset' };
 
 export interface MockSparOptions {

@@ -18,14 +18,14 @@ export interface SparClientOptions {
   baseUrl: string;
   /** `SPAR_API_KEY`, sent as a bearer token and never logged. */
   apiKey: string;
-  /** Limit for each whole call, connection and answer included. */
+  /** Limit for each whole call, from connecting to reading the response. */
   timeoutMs: number;
   logger: Logger;
 }
 
 /**
- * SPAR's REST API. Each method resolves with SPAR's answer or rejects with a `SparError`
- * whose class says what to do next (see sparOutcome.ts). Rejections never carry the API key,
+ * SPAR's REST API. Each method resolves with SPAR's response or rejects with a `SparError`
+ * whose class tells the caller what to do next (see sparOutcome.ts). Rejections never carry the API key,
  * request headers or bodies.
  */
 export interface SparClient {
@@ -83,7 +83,7 @@ export function createSparClient(options: SparClientOptions): SparClient {
 
     async findJobByExternalId(externalId) {
       const info = sparRequests.lookup;
-      // Encoded by hand: axios's params serializer leaves ':' as is, and the contract asks for a URL-encoded value.
+      // Encoded by hand: axios's params serializer leaves ':' unencoded, but the contract expects a URL-encoded value.
       const url = `${info.path}?externalId=${encodeURIComponent(externalId)}`;
       const response = await send({ info, url });
       const jobs = settle(classifyLookupResponse(info, response));
@@ -103,7 +103,7 @@ export function createSparClient(options: SparClientOptions): SparClient {
 /**
  * Makes one HTTP call. axios's `timeout` resets whenever the socket is active, so an
  * `AbortSignal.timeout` bounds the whole call as well, covering a server that accepts the
- * connection and never answers or trickles bytes.
+ * connection and never responds or trickles bytes.
  */
 async function callSpar(
   http: AxiosInstance,
@@ -125,7 +125,7 @@ async function callSpar(
     });
     options.logger.debug(
       { ...spec.info, status: response.status, durationMs: elapsedMs(startedAt) },
-      'spar call answered',
+      'spar call got a response',
     );
     const retryAfter: unknown = response.headers['retry-after'];
     return {
@@ -134,7 +134,7 @@ async function callSpar(
       data: response.data,
     };
   } catch (error) {
-    // The axios error holds the request config and headers, the key among them; only the
+    // The axios error contains the request config and headers, the key among them. Only the
     // sanitised SparError leaves this function, and the original is dropped on purpose.
     const sparError = classifyTransportError(spec.info, error, {
       timedOut: signal.aborted,
@@ -142,7 +142,7 @@ async function callSpar(
     });
     options.logger.debug(
       { ...spec.info, code: sparError.code, durationMs: elapsedMs(startedAt) },
-      'spar call got no answer',
+      'spar call got no response',
     );
     throw sparError;
   }

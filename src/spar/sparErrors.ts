@@ -4,7 +4,7 @@ import { SparBridgeError } from '../errors.js';
 export type SparOperation = 'create' | 'lookup' | 'cancel';
 
 /**
- * The request a SPAR error belongs to. It never holds headers, the base URL or a body, so an
+ * The request a SPAR error belongs to. It never contains headers, the base URL or a body, so an
  * error can be logged, stored on an outbox row or emailed without leaking the API key or
  * customer data.
  */

@@ -11,14 +11,14 @@ import {
 } from './sparErrors.js';
 
 /**
- * How spar-bridge treats each SPAR answer. This module is the only place that decides
+ * How spar-bridge treats each SPAR response. This module is the only place that decides
  * whether a call succeeded, must not be repeated, can be retried, or left a create in doubt.
  */
 type StatusClass = 'ok' | 'exists' | 'permanent' | 'transient';
 
 /** Statuses with a meaning per operation; 5xx is transient and anything else unlisted is permanent. */
 const statusTable: Record<SparOperation, Partial<Record<number, StatusClass>>> = {
-  // 200 is accepted on create as well, because an idempotent replay may answer 200 with the id.
+  // 200 is accepted on create as well, because an idempotent replay may respond 200 with the id.
   create: {
     200: 'ok',
     201: 'ok',
@@ -53,7 +53,7 @@ const statusTable: Record<SparOperation, Partial<Record<number, StatusClass>>> =
   },
 };
 
-/** Longest wait taken from a `Retry-After` header, so a bad header cannot park an action for days. */
+/** Maximum wait taken from a `Retry-After` header, so a bad header cannot park an action for days. */
 export const maxRetryAfterMs = 60 * 60 * 1000;
 
 /**
@@ -86,17 +86,17 @@ export interface SparJob {
 
 export interface SparCreated {
   jobId: string;
-  /** True when SPAR answered 409: a job with this `externalId` existed already. */
+  /** True when SPAR responded 409 because a job with this `externalId` existed already. */
   existed: boolean;
 }
 
 export interface SparCancelled {
   jobId: string;
-  /** True when SPAR answered 409: the job was cancelled already. */
+  /** True when SPAR responded 409 because the job was cancelled already. */
   alreadyCancelled: boolean;
 }
 
-/** Classifies the answer to a create. Returns the job id or the error to throw. */
+/** Classifies the response to a create. Returns the job id or the error to throw. */
 export function classifyCreateResponse(
   request: SparRequestInfo,
   response: SparResponse,
@@ -107,16 +107,16 @@ export function classifyCreateResponse(
 
   const jobId = readJobId(response.data);
   if (jobId === null) {
-    // SPAR accepted the request but did not say which job it is; a lookup settles that.
+    // SPAR accepted the request without naming the job, so a lookup settles which one it is.
     return new SparInDoubtError(
-      `${describe(request)} answered HTTP ${response.status} without a job id; the job will be looked up by externalId`,
+      `${describe(request)} responded HTTP ${response.status} without a job id; the job will be looked up by externalId`,
       { ...request, status: response.status },
     );
   }
   return { jobId, existed: statusClass === 'exists' };
 }
 
-/** Classifies the answer to a lookup by `externalId`. Returns the jobs listed or the error to throw. */
+/** Classifies the response to a lookup by `externalId`. Returns the jobs listed or the error to throw. */
 export function classifyLookupResponse(
   request: SparRequestInfo,
   response: SparResponse,
@@ -128,7 +128,7 @@ export function classifyLookupResponse(
   if (!Array.isArray(items)) {
     return new SparTransientError(
       'SPAR_INVALID_RESPONSE',
-      `${describe(request)} answered without an items list`,
+      `${describe(request)} responded without an items list`,
       {
         ...request,
         status: response.status,
@@ -149,7 +149,7 @@ export function classifyLookupResponse(
   return jobs;
 }
 
-/** Classifies the answer to a cancellation. 409 means the job was cancelled already. */
+/** Classifies the response to a cancellation. 409 means the job was cancelled already. */
 export function classifyCancelResponse(
   request: SparRequestInfo,
   jobId: string,
@@ -257,7 +257,7 @@ function errorForStatus(
     const wait = retryAfterMs === null ? '' : ` (Retry-After ${retryAfterMs} ms)`;
     return new SparTransientError(
       code,
-      `${describe(request)} answered HTTP ${status}${wait}; it will be retried`,
+      `${describe(request)} responded HTTP ${status}${wait}; it will be retried`,
       {
         ...details,
         retryAfterMs,
@@ -268,7 +268,7 @@ function errorForStatus(
   if (status === 401 || status === 403) {
     return new SparPermanentError(
       'SPAR_UNAUTHORIZED',
-      `${describe(request)} answered HTTP ${status}: the API key was rejected; check SPAR_API_KEY and SPAR_BASE_URL`,
+      `${describe(request)} responded HTTP ${status}: the API key was rejected; check SPAR_API_KEY and SPAR_BASE_URL`,
       details,
     );
   }
@@ -276,7 +276,7 @@ function errorForStatus(
     // NOTE: SPAR's error body is left out because it may echo customer data; reproduce with the mock to see it.
     return new SparPermanentError(
       'SPAR_PAYLOAD_REJECTED',
-      `${describe(request)} answered HTTP ${status}: SPAR rejected the payload; check the mapping in src/spar/sparPayload.ts`,
+      `${describe(request)} responded HTTP ${status}: SPAR rejected the payload; check the mapping in src/spar/sparPayload.ts`,
       details,
     );
   }
@@ -287,13 +287,13 @@ function errorForStatus(
         : 'the endpoint was not found; check SPAR_BASE_URL';
     return new SparPermanentError(
       'SPAR_NOT_FOUND',
-      `${describe(request)} answered HTTP 404: ${what}`,
+      `${describe(request)} responded HTTP 404: ${what}`,
       details,
     );
   }
   return new SparPermanentError(
     'SPAR_UNEXPECTED_STATUS',
-    `${describe(request)} answered unexpected HTTP ${status}; check SPAR_BASE_URL`,
+    `${describe(request)} responded with unexpected HTTP ${status}; check SPAR_BASE_URL`,
     details,
   );
 }

@@ -92,8 +92,8 @@ export function buildSparCreateBody(
 }
 
 /**
- * Builds the cancellation body. `recordedAt` stands in for `cancelledAt` when Shopify gave
- * no cancellation time; it is when spar-bridge queued the cancellation.
+ * Builds the cancellation body. `recordedAt`, the time spar-bridge queued the cancellation,
+ * replaces `cancelledAt` when Shopify gave no cancellation time.
  */
 export function buildSparCancelBody(
   state: Pick<OrderState, 'order'> | undefined,

@@ -31,9 +31,9 @@ export interface SparSinkOptions {
 export { RecordingSparSink } from './recordingSparSink.js';
 
 /**
- * Delivers `spar.create` and `spar.cancel` actions to SPAR. A create is posted at most once
- * per order: SPAR deduplicates by `Idempotency-Key` and `externalId`, and any attempt after
- * the first looks the job up before it posts again.
+ * Delivers `spar.create` and `spar.cancel` actions to SPAR. SPAR ends up with at most one job
+ * per order, because every POST for an order repeats its `Idempotency-Key` and `externalId`,
+ * and any attempt after the first looks the job up before it posts again.
  */
 export class SparSink implements ActionSink {
   readonly breaker: CircuitBreaker;
@@ -165,8 +165,8 @@ export class SparSink implements ActionSink {
   }
 
   /**
-   * Makes one SPAR call through the circuit breaker. Timeouts and transient answers count as
-   * failures; any answer that shows SPAR is up, a permanent rejection included, counts as a
+   * Makes one SPAR call through the circuit breaker. Timeouts and transient responses count as
+   * failures; any response that shows SPAR is up, a permanent rejection included, counts as a
    * success.
    */
   async #guarded<T>(request: SparRequestInfo, call: () => Promise<T>): Promise<T> {
@@ -189,8 +189,8 @@ export class SparSink implements ActionSink {
 }
 
 /**
- * Whether the row was in doubt before this claim. The store's `claimedFrom` says so; the
- * stored error covers rows handed over by a caller that did not claim them through the store.
+ * Whether the row was in doubt before this claim. The store's `claimedFrom` is the source, and
+ * the stored error covers rows handed over by a caller that did not claim them through the store.
  */
 function wasInDoubt(row: OutboxRow): boolean {
   if (wasClaimedInDoubt(row)) return true;

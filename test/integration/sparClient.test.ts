@@ -335,7 +335,7 @@ async function urlOfClosedPort(): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-/** A server that sends headers at once and then one byte every 100 ms, never finishing. */
+/** Starts a server that sends headers at once, then one byte every 100 ms, and never finishes. */
 async function startTricklingServer(): Promise<{ url: string; close(): Promise<void> }> {
   const timers = new Set<NodeJS.Timeout>();
   const server = http.createServer((request, response) => {
