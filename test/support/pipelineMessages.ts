@@ -1,0 +1,75 @@
+/**
+ * Builders of Pub/Sub messages as the pipeline receives them, for the pipeline and replay
+ * tests. Attributes carry the `X-Shopify-*` headers; `data` carries the webhook body.
+ */
+import { randomUUID } from 'node:crypto';
+import type { InboundMessage } from '../../src/ingress/inboundMessage.js';
+import { orderJson, products, testShop, type OrderInput } from './orders.js';
+
+export interface PipelineMessageInput {
+  topic: string;
+  /** The body as JSON, or raw text for bodies that are not JSON. */
+  body: unknown;
+  /** `X-Shopify-Webhook-Id`; `null` leaves the attribute out. Defaults to a fresh UUID. */
+  webhookId?: string | null;
+  messageId?: string | null;
+  /** Writes the attribute names in lower case, as some relays deliver them. */
+  lowerCaseNames?: boolean;
+}
+
+export function pipelineMessage(input: PipelineMessageInput): InboundMessage {
+  const webhookId = input.webhookId === undefined ? randomUUID() : input.webhookId;
+  const headers: Record<string, string> = {
+    'X-Shopify-Topic': input.topic,
+    'X-Shopify-Shop-Domain': testShop,
+    'X-Shopify-API-Version': '2026-10',
+    'X-Shopify-Triggered-At': '2026-12-01T14:30:05.000Z',
+  };
+  if (webhookId !== null) headers['X-Shopify-Webhook-Id'] = webhookId;
+
+  const attributes =
+    input.lowerCaseNames === true
+      ? Object.fromEntries(
+          Object.entries(headers).map(([key, value]) => [key.toLowerCase(), value]),
+        )
+      : headers;
+  const text = typeof input.body === 'string' ? input.body : JSON.stringify(input.body);
+  return {
+    messageId: input.messageId === undefined ? randomUUID() : input.messageId,
+    data: Buffer.from(text, 'utf8'),
+    attributes,
+    publishTime: '2026-12-01T14:30:06.000Z',
+    deliveryAttempt: null,
+  };
+}
+
+/** An order with one desk (an assembly leg) shipping to the covered ZIP 02134. */
+export function deskOrder(orderId: number, overrides: Partial<OrderInput> = {}): OrderInput {
+  return {
+    id: orderId,
+    name: `#${orderId % 10_000}`,
+    lineItems: [{ id: orderId * 10 + 1, sku: products.desk.sku, title: products.desk.title }],
+    ...overrides,
+  };
+}
+
+/** The same desk order after its desk shipped, with a newer `updated_at`. */
+export function fulfilledDeskOrder(orderId: number): OrderInput {
+  const lineId = orderId * 10 + 1;
+  return deskOrder(orderId, {
+    updatedAt: '2026-12-02T14:00:05-05:00',
+    lineItems: [
+      {
+        id: lineId,
+        sku: products.desk.sku,
+        title: products.desk.title,
+        fulfillmentStatus: 'fulfilled',
+      },
+    ],
+    fulfillments: [{ id: orderId + 7, lines: [{ id: lineId, quantity: 1 }] }],
+  });
+}
+
+export function orderBody(input: OrderInput): Record<string, unknown> {
+  return orderJson(input);
+}
