@@ -28,16 +28,27 @@ export interface Runtime {
 export async function openRuntime(
   config: Readonly<Config>,
   logger: Logger,
-  options: { databaseUrl: string },
+  options: {
+    databaseUrl: string;
+    /**
+     * Settle actions left in flight by a process that died. Only the long-running worker does
+     * this at start: a short `replay` next to a running worker would otherwise take over the
+     * worker's deliveries in progress.
+     */
+    recoverInFlight?: boolean;
+  },
 ): Promise<Runtime> {
   const store = await createStore({
     databaseUrl: options.databaseUrl,
     logger: logger.child({ component: 'store' }),
   });
   await store.migrate();
-  const recovered = await store.recoverInFlight(new Date());
-  if (recovered > 0)
-    logger.warn({ recovered }, 'settled actions left in flight by an earlier process');
+  if (options.recoverInFlight === true) {
+    const recovered = await store.recoverInFlight(new Date());
+    if (recovered > 0) {
+      logger.warn({ recovered }, 'settled actions left in flight by an earlier process');
+    }
+  }
 
   let catalog: Catalog;
   try {

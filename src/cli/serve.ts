@@ -26,7 +26,10 @@ export async function serve(
 ): Promise<number> {
   if (config.pubsub.emulatorHost !== undefined) process.env.METADATA_SERVER_DETECTION = 'none';
 
-  const runtime = await openRuntime(config, logger, { databaseUrl: config.databaseUrl });
+  const runtime = await openRuntime(config, logger, {
+    databaseUrl: config.databaseUrl,
+    recoverInFlight: true,
+  });
   runtime.dispatcher.start();
 
   let worker: PubSubWorker | undefined;
