@@ -1,6 +1,6 @@
 import type { RepeatSummary } from './templates/renderEmail.js';
 
-/** What the mail sink does with one alert. */
+/** Decision of the mail sink about one alert. */
 export type ThrottleVerdict =
   /** Send it now; `repeats` counts the held alerts this email summarises. */
   | { verdict: 'send'; repeats?: RepeatSummary }
@@ -24,11 +24,11 @@ interface ClassWindow {
 }
 
 /**
- * Rate limits alerts per class: the first alert of a class is sent and opens a window; later
- * alerts of the class inside the window are held (their outbox rows are retried when the window
- * ends). The first alert of the class after the window carries the count of the held ones
- * ("N more like this since …"), and the held rows it counted are then done without an email of
- * their own. So a burst yields one alert, then one summary per window while it lasts.
+ * Rate limits alerts per class. The first alert of a class is sent and opens a window. Later
+ * alerts of the class inside the window are held, so their outbox rows are retried when it
+ * ends. The first alert of the class after the window carries the count of the held ones
+ * ("N more like this since …"), and the rows it counted are then done without an email of
+ * their own. A burst therefore yields one alert, then one summary per window while it lasts.
  *
  * NOTE: the windows live in process memory, so they are per process. After a restart the held
  * rows are delivered again like new alerts: one email, the rest held for another window.

@@ -17,7 +17,8 @@ export interface MailSinkOptions {
 
 /**
  * Shared delivery of email actions: rate limits `error` alerts, builds the message, and hands it
- * to the subclass, which sends or stores it. Never throws for expected failures.
+ * to the subclass, which sends or stores it. Subclasses catch send failures and return them as
+ * results.
  */
 export abstract class MailSink implements ActionSink {
   protected readonly mail: Readonly<Config['mail']>;

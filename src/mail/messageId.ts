@@ -4,8 +4,8 @@ import type { EmailAction } from '../decision/types.js';
 const fallbackDomain = 'spar-bridge.invalid';
 
 /**
- * Returns a Message-ID that depends only on shop, order id and dedupe key, so a resent email
- * (after a retry or a crash between sending and recording) carries the same id and mail
+ * Returns a Message-ID that depends only on shop, order id and dedupe key. An email sent again
+ * after a retry, or after a crash between sending and recording, carries the same id, so mail
  * clients and people can recognise it as the same message.
  */
 export function messageIdFor(action: EmailAction, from: string): string {

@@ -50,9 +50,9 @@ export interface SmtpMailSinkOptions extends MailSinkOptions {
 
 /**
  * Sends email actions through one pooled, rate-limited SMTP transport built from `SMTP_URL`
- * (`smtp://` or `smtps://`). A 5xx rejection of the message or its recipients is `failed`;
- * connection errors, timeouts and 4xx replies are `retry`, so an outage delays mail but never
- * drops it.
+ * (`smtp://` or `smtps://`). A 5xx rejection of the message or its recipients is `failed`.
+ * Connection errors, timeouts and 4xx replies are `retry`, so an outage delays mail but does
+ * not drop it.
  */
 export class SmtpMailSink extends MailSink {
   readonly #transport: Transporter;

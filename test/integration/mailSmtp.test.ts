@@ -118,8 +118,8 @@ function mailConfig(port: number): Config['mail'] {
 }
 
 /**
- * A controllable clock: tests move time forward instead of sleeping. It starts a second ahead,
- * so rows the store queued just before with the real time are already due.
+ * Creates a controllable clock, so tests move time forward instead of sleeping. It starts a
+ * second ahead, so rows the store queued just before with the real time are already due.
  */
 function manualClock(start = new Date(Date.now() + 1_000)): {
   now: () => Date;
@@ -366,7 +366,7 @@ describe('SmtpMailSink', () => {
     const refused = await deliverDue(store, mailSink, clock.now());
     expect(refused.map((result) => result.status)).toEqual(['retry', 'retry', 'retry']);
 
-    // Phase 2: the server is back but answers every connection with 421.
+    // Phase 2: the server is back but replies 421 to every connection.
     server.mode = 'reject-421';
     await server.start(port);
     clock.advance(60_000);
@@ -400,7 +400,7 @@ describe('SmtpMailSink', () => {
     const [result] = await deliverDue(store, mailSink, new Date());
 
     expect(result?.status).toBe('failed');
-    expect(result && 'error' in result ? result.error : '').toContain('550');
+    expect(result).toMatchObject({ error: expect.stringContaining('550') as unknown });
     expect(server.received).toHaveLength(0);
   });
 

@@ -14,7 +14,7 @@ export interface EmailList {
 }
 
 /**
- * What one email says, independent of its format. The text and HTML renderers both read it,
+ * Content of one email, independent of its format. The text and HTML renderers both read it,
  * so the two parts always carry the same facts.
  */
 export interface EmailContent {

@@ -27,7 +27,7 @@ export interface RenderedEmail {
 
 /**
  * Renders the subject, text part and HTML part of an email action. Pure: the output depends
- * only on the action and the options. Renders only the fields of `EmailDetails`, which holds
+ * only on the action and the options. Reads only the fields of `EmailDetails`, which contains
  * no customer contact data.
  */
 export function renderEmail(action: EmailAction, options: RenderOptions = {}): RenderedEmail {
