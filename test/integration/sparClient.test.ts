@@ -144,6 +144,15 @@ describe('SparClient createJob', () => {
     expect(mock.jobs.size).toBe(1);
   });
 
+  it('replays a repeated idempotency key', async () => {
+    const first = await client.createJob(body, createKey);
+
+    const second = await client.createJob(body, createKey);
+
+    expect(second).toEqual(first);
+    expect(mock.jobs.size).toBe(1);
+  });
+
   it('reports 503 as transient', async () => {
     mock.inject('create', { type: 'status', status: 503 });
 

@@ -6,6 +6,7 @@ import { Dispatcher } from '../../src/outbox/dispatcher.js';
 import type { ActionSink } from '../../src/outbox/sink.js';
 import { CircuitBreaker, type CircuitOpenEvent } from '../../src/spar/circuitBreaker.js';
 import { startMockSpar, type MockSpar } from '../../src/spar/mockSparServer.js';
+import { createSparSink } from '../../src/spar/createSparSink.js';
 import { RecordingSparSink } from '../../src/spar/recordingSparSink.js';
 import { createSparClient } from '../../src/spar/sparClient.js';
 import { buildSparCreateBody } from '../../src/spar/sparPayload.js';
@@ -472,5 +473,40 @@ describe('RecordingSparSink', () => {
     expect(await sparRow(1)).toMatchObject({ status: 'done', result: { recorded: true } });
     expect(mock.requests).toHaveLength(0);
     expect(logLines.join('\n')).not.toContain(testCustomer.email);
+  });
+});
+
+describe('createSparSink', () => {
+  it('records without a base URL', () => {
+    const sink = createSparSink({
+      spar: { baseUrl: undefined, apiKey: undefined, timeoutMs: 1000 },
+      logger,
+    });
+
+    expect(sink).toBeInstanceOf(RecordingSparSink);
+  });
+
+  it('calls onBreakerOpen once', async () => {
+    const events: CircuitOpenEvent[] = [];
+    useSink(
+      createSparSink({
+        spar: { baseUrl: mock.url, apiKey, timeoutMs: clientTimeoutMs },
+        logger,
+        breaker: { failureThreshold: 2, coolDownMs },
+        onBreakerOpen: (event) => {
+          events.push(event);
+          throw new Error('alert queue unavailable');
+        },
+      }),
+    );
+    mock.inject('create', { type: 'status', status: 503 }, 3);
+    for (const n of [1, 2, 3]) await queue(n, createAction(n));
+
+    await step();
+
+    expect(events).toHaveLength(1);
+    expect(events[0]?.lastError).toMatch(/^SPAR_UNAVAILABLE/);
+    expect((await sparRow(2)).lastError).toMatch(/^SPAR_UNAVAILABLE/);
+    expect((await sparRow(3)).lastError).toMatch(/^SPAR_CIRCUIT_OPEN/);
   });
 });
