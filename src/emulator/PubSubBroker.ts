@@ -15,7 +15,7 @@ const defaultAckDeadlineSeconds = 10;
 const defaultMaxDeliveryAttempts = 5;
 const defaultRetentionMs = 7 * 24 * 3600 * 1000;
 const minRetentionMs = 10 * 60 * 1000;
-const maxRetentionMs = 31 * 24 * 3600 * 1000;
+const maxRetentionMs = 7 * 24 * 3600 * 1000;
 
 /**
  * The emulator's in-memory Pub/Sub: topics, subscriptions and the messages in them. gRPC
@@ -97,7 +97,7 @@ export class PubSubBroker {
     if (!this.topics.has(request.topic)) throw notFound(request.topic);
     if (this.subscriptions.has(request.name)) throw alreadyExists(request.name);
 
-    const config = completeSubscription(request);
+    const config = completeSubscription(request, (name) => this.topics.has(name));
     this.subscriptions.set(
       config.name,
       new SubscriptionState(config, {
@@ -179,7 +179,11 @@ export class PubSubBroker {
     return { ms, nanos: (ms % 1000) * 1e6 };
   }
 
-  /** Forwards a message with the attributes the real service adds to dead-lettered messages. */
+  /**
+   * Forwards a message to the dead-letter topic with `CloudPubSubDeadLetterSource*` attributes.
+   * NOTE: the attribute names follow the Pub/Sub dead-letter documentation as recalled, not a
+   * captured message; check them before code depends on them.
+   */
   private deadLetter(
     message: StoredMessage,
     source: ProtoSubscription,
@@ -219,11 +223,16 @@ export class PubSubBroker {
 }
 
 /** Validates a CreateSubscription request and fills the defaults the real service reports. */
-function completeSubscription(request: ProtoSubscription): ProtoSubscription {
-  if (request.pushConfig?.pushEndpoint)
+function completeSubscription(
+  request: ProtoSubscription,
+  topicExists: (name: string) => boolean,
+): ProtoSubscription {
+  if (request.pushConfig?.pushEndpoint) {
     throw unimplemented('Push subscriptions are not supported by the emulator.');
-  if (request.filter !== '')
+  }
+  if (request.filter !== '') {
     throw unimplemented('Subscription filters are not supported by the emulator.');
+  }
   if (request.enableExactlyOnceDelivery) {
     throw unimplemented('Exactly-once delivery is not supported by the emulator.');
   }
@@ -239,25 +248,28 @@ function completeSubscription(request: ProtoSubscription): ProtoSubscription {
     ? durationToMs(request.messageRetentionDuration)
     : defaultRetentionMs;
   if (retentionMs < minRetentionMs || retentionMs > maxRetentionMs) {
-    throw invalidArgument('Invalid message_retention_duration: expected 10 minutes to 31 days.');
+    throw invalidArgument('Invalid message_retention_duration: expected 10 minutes to 7 days.');
   }
 
   return {
     ...request,
     ackDeadlineSeconds,
     messageRetentionDuration: msToDuration(retentionMs),
-    deadLetterPolicy: completeDeadLetterPolicy(request),
+    deadLetterPolicy: completeDeadLetterPolicy(request, topicExists),
     state: 'ACTIVE',
   };
 }
 
+/** Pub/Sub rejects a dead-letter policy whose topic does not exist when the subscription is created. */
 function completeDeadLetterPolicy(
   request: ProtoSubscription,
+  topicExists: (name: string) => boolean,
 ): ProtoSubscription['deadLetterPolicy'] {
   const policy = request.deadLetterPolicy;
   if (policy === null || policy.deadLetterTopic === '') return null;
 
   checkTopicName(policy.deadLetterTopic);
+  if (!topicExists(policy.deadLetterTopic)) throw notFound(policy.deadLetterTopic);
   const maxDeliveryAttempts = policy.maxDeliveryAttempts || defaultMaxDeliveryAttempts;
   if (maxDeliveryAttempts < 5 || maxDeliveryAttempts > 100) {
     throw invalidArgument(

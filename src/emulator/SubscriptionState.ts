@@ -4,7 +4,7 @@ import type { ProtoReceivedMessage, ProtoSubscription } from './protoTypes.js';
 import { messageSizeBytes, type StoredMessage } from './storedMessage.js';
 import type { SubscriptionStats } from './subscriptionStats.js';
 
-/** Caps one StreamingPull response, as the real service splits large backlogs into batches. */
+/** Maximum messages in one StreamingPull response, so a large backlog goes out in several responses. */
 const maxMessagesPerResponse = 1000;
 
 interface Lease {
@@ -18,7 +18,7 @@ interface Entry {
   message: StoredMessage;
   acked: boolean;
   lease: Lease | undefined;
-  /** Deliveries so far; the next delivery reports this plus one. */
+  /** Deliveries so far. The next delivery reports this count plus one. */
   deliveryAttempt: number;
   /** Ack id of the latest delivery. Acks that carry an older one are ignored. */
   ackId: string | undefined;
@@ -87,13 +87,13 @@ export class SubscriptionState {
     this.scheduleDispatch();
   }
 
-  /** Removes a consumer and keeps its leases: Pull leases run until their deadline. */
+  /** Removes a consumer but keeps its leases, because Pull leases run until their deadline. */
   detach(consumer: Consumer): void {
     const index = this.consumers.indexOf(consumer);
     if (index >= 0) this.consumers.splice(index, 1);
   }
 
-  /** Removes a consumer and returns every message it still holds to the queue. */
+  /** Removes a consumer and returns every message still leased to it to the queue. */
   release(consumer: Consumer): void {
     this.detach(consumer);
 
@@ -129,7 +129,7 @@ export class SubscriptionState {
     this.scheduleDispatch();
   }
 
-  /** Sets a new deadline for leased messages; 0 seconds is a nack and redelivers at once. */
+  /** Sets a new deadline for leased messages. A deadline of 0 seconds is a nack and redelivers at once. */
   modifyAckDeadline(ackIds: readonly string[], seconds: number, nowMs: number): void {
     for (const ackId of ackIds) {
       const entry = this.entryForAckId(ackId);
@@ -205,7 +205,7 @@ export class SubscriptionState {
     this.scheduleDispatch();
   }
 
-  /** Marks the subscription deleted; callers end its consumers. */
+  /** Marks the subscription deleted, which stops delivery. Callers end its consumers. */
   markDeleted(): void {
     this.deleted = true;
   }
@@ -265,7 +265,8 @@ export class SubscriptionState {
         continue;
       }
 
-      // Like the real service, a message larger than the byte allowance still goes out alone.
+      // A message larger than the remaining byte allowance still goes out as the first of a batch,
+      // so one large message cannot stall the stream.
       const sizeBytes = messageSizeBytes(entry.message);
       if (sizeBytes > remainingBytes && batch.length > 0) break;
       remainingBytes -= sizeBytes;
@@ -320,7 +321,7 @@ export class SubscriptionState {
     const policy = this.config.deadLetterPolicy;
     if (policy && entry.deliveryAttempt >= policy.maxDeliveryAttempts) {
       if (this.hooks.deadLetter(entry.message, this.config, entry.deliveryAttempt)) {
-        // The real service acks a forwarded message on the source subscription.
+        // A forwarded message counts as acked on the source subscription.
         entry.acked = true;
         this.counters.deadLettered += 1;
         if (!this.config.retainAckedMessages) this.entries.delete(entry.message.messageId);

@@ -14,13 +14,13 @@ export class GrpcStatusError extends Error implements Partial<ServiceError> {
   }
 }
 
-export const notFound = (what: string): GrpcStatusError =>
-  new GrpcStatusError(status.NOT_FOUND, `Resource not found (resource=${what}).`);
+export const notFound = (resource: string): GrpcStatusError =>
+  new GrpcStatusError(status.NOT_FOUND, `Resource not found (resource=${resource}).`);
 
-export const alreadyExists = (what: string): GrpcStatusError =>
+export const alreadyExists = (resource: string): GrpcStatusError =>
   new GrpcStatusError(
     status.ALREADY_EXISTS,
-    `Resource already exists in the project (resource=${what}).`,
+    `Resource already exists in the project (resource=${resource}).`,
   );
 
 export const invalidArgument = (details: string): GrpcStatusError =>

@@ -17,7 +17,7 @@ interface ListRequest {
   pageToken: string;
 }
 
-/** Handlers for google.pubsub.v1.Publisher; methods not listed answer UNIMPLEMENTED. */
+/** Handlers for google.pubsub.v1.Publisher; grpc-js returns UNIMPLEMENTED for methods not listed. */
 export function publisherService(
   broker: PubSubBroker,
   logger: Logger,

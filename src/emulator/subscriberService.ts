@@ -45,7 +45,7 @@ interface ListRequest {
   pageToken: string;
 }
 
-/** Handlers for google.pubsub.v1.Subscriber; methods not listed answer UNIMPLEMENTED. */
+/** Handlers for google.pubsub.v1.Subscriber; grpc-js returns UNIMPLEMENTED for methods not listed. */
 export function subscriberService(
   broker: PubSubBroker,
   logger: Logger,

@@ -33,7 +33,7 @@ async function createTopicAndSubscription(
   return { topicName: topic.name, subscriptionName: subscription.name };
 }
 
-/** The generated v1 client, for calls the handwritten Subscription class does not expose. */
+/** Creates the generated v1 client, for calls that the Subscription class does not expose. */
 async function generatedSubscriberClient(): Promise<v1.SubscriberClient> {
   const config = await pubsub.getClientConfig();
   return new v1.SubscriberClient(config as ConstructorParameters<typeof v1.SubscriberClient>[0]);
@@ -181,10 +181,10 @@ describe('pubsub emulator', () => {
     const published = await publish(topicName, 3);
 
     const first = pubsub.subscription(subscriptionName);
-    const held = new Set<string>();
+    const unacked = new Set<string>();
     await receiveUntil(first, (message) => {
-      held.add(message.id);
-      return held.size === 3;
+      unacked.add(message.id);
+      return unacked.size === 3;
     });
     await first.close();
 
@@ -198,7 +198,7 @@ describe('pubsub emulator', () => {
     await emulator.waitForStats(subscriptionName, (current) => current.ackCount === 3);
     await second.close();
 
-    expect([...held].sort()).toEqual([...published].sort());
+    expect([...unacked].sort()).toEqual([...published].sort());
     expect([...redelivered].sort()).toEqual([...published].sort());
   });
 
@@ -238,11 +238,11 @@ describe('pubsub emulator', () => {
     expect(pulled.receivedMessages?.[0]?.message?.messageId).toBe(id);
   });
 
-  test('stream answers keepalive', async () => {
+  test('stream responds to keepalive', async () => {
     const { subscriptionName } = await createTopicAndSubscription();
     const client = await generatedSubscriberClient();
 
-    // The 6.2.0 client drops a stream that does not answer its keepalive within 15 s.
+    // The 6.2.0 client drops a stream that sends nothing within 15 s after its keepalive.
     const stream = client.streamingPull();
     stream.on('error', () => undefined);
     const firstResponse = new Promise<{ receivedMessages?: unknown[] }>((resolve) => {
@@ -271,13 +271,13 @@ describe('pubsub emulator', () => {
       streamingOptions: { maxStreams: 1 },
     });
 
-    const held: Message[] = [];
+    const leased: Message[] = [];
     await receiveUntil(subscription, (message) => {
-      held.push(message);
-      return held.length === 2;
+      leased.push(message);
+      return leased.length === 2;
     });
     const whileFull = emulator.stats(subscriptionName);
-    held[0]?.ack();
+    leased[0]?.ack();
     const afterAck = await emulator.waitForStats(
       subscriptionName,
       (current) => current.deliveries === 3,
@@ -347,7 +347,7 @@ describe('pubsub emulator', () => {
     await worker.close();
 
     // Subscription#seek in @google-cloud/pubsub 6.2.0 sends milliseconds * 1000 as nanos, which
-    // rounds the time down to the second; the generated client sends the exact timestamp.
+    // moves the time back to the start of its second. The generated client sends the exact time.
     const client = await generatedSubscriberClient();
     await client.seek({ subscription: names.subscription, time: toTimestamp(seekTime) });
     await client.close();
@@ -380,6 +380,25 @@ describe('pubsub emulator', () => {
     expect(metadata.retainAckedMessages).toBe(true);
     expect(metadata.deadLetterPolicy?.deadLetterTopic).toBe(first.deadLetterTopic);
     expect(metadata.deadLetterPolicy?.maxDeliveryAttempts).toBe(5);
+  });
+
+  test('subscription rejects invalid dead-letter policy', async () => {
+    const [topic] = await pubsub.createTopic('policy-source');
+    const missingTopic = `projects/${projectId}/topics/policy-missing`;
+
+    const missing = await topic
+      .createSubscription('policy-missing-topic', {
+        deadLetterPolicy: { deadLetterTopic: missingTopic, maxDeliveryAttempts: 5 },
+      })
+      .catch((error: unknown) => error);
+    const tooFew = await topic
+      .createSubscription('policy-too-few', {
+        deadLetterPolicy: { deadLetterTopic: topic.name, maxDeliveryAttempts: 4 },
+      })
+      .catch((error: unknown) => error);
+
+    expect(missing).toMatchObject({ code: 5 });
+    expect(tooFew).toMatchObject({ code: 3 });
   });
 
   test('topic admin calls match the service', async () => {
