@@ -57,6 +57,8 @@ export class SubscriptionState {
   private nextConsumer = 0;
   private deliverySequence = 0;
   private counters = { ackCount: 0, deadLettered: 0, deliveries: 0 };
+  /** Acked entries still in `entries`, so `stats()` needs no scan. */
+  private retainedAckedCount = 0;
   private dispatchScheduled = false;
   private deleted = false;
 
@@ -120,9 +122,8 @@ export class SubscriptionState {
 
       this.endLease(entry);
       this.ready.delete(entry.message.messageId);
-      entry.acked = true;
+      this.markAcked(entry);
       this.counters.ackCount += 1;
-      if (!this.config.retainAckedMessages) this.entries.delete(entry.message.messageId);
     }
 
     this.hooks.changed();
@@ -174,6 +175,7 @@ export class SubscriptionState {
       this.endLease(entry);
       this.ready.delete(entry.message.messageId);
       this.entries.delete(entry.message.messageId);
+      if (entry.acked) this.retainedAckedCount -= 1;
     }
   }
 
@@ -188,9 +190,9 @@ export class SubscriptionState {
       const publishedBefore = compareTimes(entry.message.publishTime, time) < 0;
 
       if (publishedBefore) {
-        entry.acked = true;
-        if (!this.config.retainAckedMessages) this.entries.delete(entry.message.messageId);
+        if (!entry.acked) this.markAcked(entry);
       } else {
+        if (entry.acked) this.retainedAckedCount -= 1;
         entry.acked = false;
         entry.deliveryAttempt = 0;
       }
@@ -211,17 +213,10 @@ export class SubscriptionState {
   }
 
   stats(): SubscriptionStats {
-    let unacked = 0;
-    let acked = 0;
-    for (const entry of this.entries.values()) {
-      if (entry.acked) acked += 1;
-      else unacked += 1;
-    }
-
     return {
-      unacked,
+      unacked: this.entries.size - this.retainedAckedCount,
       outstanding: this.leases.size,
-      acked,
+      acked: this.retainedAckedCount,
       ackCount: this.counters.ackCount,
       deadLettered: this.counters.deadLettered,
       deliveries: this.counters.deliveries,
@@ -322,14 +317,23 @@ export class SubscriptionState {
     if (policy && entry.deliveryAttempt >= policy.maxDeliveryAttempts) {
       if (this.hooks.deadLetter(entry.message, this.config, entry.deliveryAttempt)) {
         // A forwarded message counts as acked on the source subscription.
-        entry.acked = true;
+        this.markAcked(entry);
         this.counters.deadLettered += 1;
-        if (!this.config.retainAckedMessages) this.entries.delete(entry.message.messageId);
         return;
       }
     }
 
     this.ready.add(entry.message.messageId);
+  }
+
+  /** Keeps an acked message for seek when the subscription retains acked messages, else drops it. */
+  private markAcked(entry: Entry): void {
+    entry.acked = true;
+    if (this.config.retainAckedMessages) {
+      this.retainedAckedCount += 1;
+    } else {
+      this.entries.delete(entry.message.messageId);
+    }
   }
 
   private endLease(entry: Entry): void {
