@@ -75,7 +75,7 @@ export async function openRuntime(
 
   const sparSink = createSparSink({
     spar: config.spar,
-    logger: logger.child({ component: 'spar' }),
+    logger,
     onBreakerOpen: (event) => {
       queueBreakerAlert(store, logger, `SPAR circuit breaker opened: ${JSON.stringify(event)}`);
     },

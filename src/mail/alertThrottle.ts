@@ -1,4 +1,5 @@
 import type { RepeatSummary } from './templates/renderEmail.js';
+import type { DeliveryResult } from '../outbox/sink.js';
 
 /** Decision of the mail sink about one alert. */
 export type ThrottleVerdict =
@@ -78,8 +79,8 @@ export class AlertThrottle {
   }
 
   /** Records the outcome of a send, so a summary is kept for the retries of a failed one. */
-  settle(rowId: number, outcome: 'done' | 'retry' | 'failed' | 'in_doubt'): void {
-    if (outcome !== 'retry') this.#pendingSummaries.delete(rowId);
+  settle(rowId: number, outcome: DeliveryResult['status']): void {
+    if (outcome !== 'retry' && outcome !== 'deferred') this.#pendingSummaries.delete(rowId);
   }
 
   #summarise(rowId: number, held: ReadonlyMap<number, number>): ThrottleVerdict {

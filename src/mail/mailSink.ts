@@ -51,9 +51,9 @@ export abstract class MailSink implements ActionSink {
     }
     if (verdict.verdict === 'hold') {
       return {
-        status: 'retry',
-        error: `held by the alert rate limit until ${verdict.retryAt.toISOString()}`,
-        retryAfterMs: Math.max(0, verdict.retryAt.getTime() - now.getTime()),
+        status: 'deferred',
+        reason: `held by the alert rate limit until ${verdict.retryAt.toISOString()}`,
+        until: verdict.retryAt,
       };
     }
 

@@ -169,6 +169,10 @@ export class Dispatcher {
         );
         await this.#alert(row, `permanent failure: ${result.error}`, `error:failed:${row.id}`);
         return;
+      case 'deferred':
+        await store.updateAction(row.id, { status: 'pending', nextAttemptAt: result.until });
+        logger.debug({ reason: result.reason, until: result.until }, 'action deferred');
+        return;
       case 'retry':
       case 'in_doubt': {
         const delayMs =

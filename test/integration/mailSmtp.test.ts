@@ -138,11 +138,17 @@ async function deliverDue(store: Store, sink: SmtpMailSink, now: Date): Promise<
   for (const row of await store.claimDueActions(now, 100)) {
     const result = await sink.deliver(row, { store, logger });
     results.push(result);
-    const status: OutboxStatus = result.status === 'retry' ? 'pending' : result.status;
-    const delayMs = result.status === 'retry' ? (result.retryAfterMs ?? 1_000) : 0;
+    const waiting = result.status === 'retry' || result.status === 'deferred';
+    const status: OutboxStatus = waiting ? 'pending' : result.status;
+    const nextAttemptAt =
+      result.status === 'deferred'
+        ? result.until
+        : new Date(
+            now.getTime() + (result.status === 'retry' ? (result.retryAfterMs ?? 1_000) : 0),
+          );
     await store.updateAction(row.id, {
       status,
-      nextAttemptAt: new Date(now.getTime() + delayMs),
+      nextAttemptAt,
       lastError: 'error' in result ? result.error : null,
       result: result.status === 'done' ? (result.result ?? null) : null,
     });
@@ -431,7 +437,7 @@ describe('SmtpMailSink', () => {
     // Burst: the first alert of each class goes out, the other five are held for an hour.
     const first = await deliverDue(store, mailSink, clock.now());
     expect(first.filter((result) => result.status === 'done')).toHaveLength(2);
-    expect(first.filter((result) => result.status === 'retry')).toHaveLength(5);
+    expect(first.filter((result) => result.status === 'deferred')).toHaveLength(5);
     expect(server.received).toHaveLength(2);
 
     // Nothing is due again until the hour has passed.
