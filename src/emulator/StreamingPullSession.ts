@@ -1,4 +1,4 @@
-import type { ServerDuplexStream } from '@grpc/grpc-js';
+import { status, type ServerDuplexStream } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { Consumer } from './consumer.js';
 import { GrpcStatusError, invalidArgument } from './grpcErrors.js';
@@ -110,8 +110,13 @@ export class StreamingPullSession implements Consumer {
         this.applyRequest(this.subscription, request);
       }
     } catch (error) {
-      if (!(error instanceof GrpcStatusError)) throw error;
-      this.abort(error);
+      if (error instanceof GrpcStatusError) {
+        this.abort(error);
+        return;
+      }
+      // Any other error is an emulator bug. It ends this stream and leaves the server running.
+      this.logger.error({ err: error }, 'streaming pull request failed');
+      this.abort(new GrpcStatusError(status.INTERNAL, 'Emulator error in StreamingPull'));
     }
   }
 
