@@ -6,13 +6,8 @@ import { loadConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/log/logger.js';
 import { createStore } from '../../src/store/createStore.js';
 import { testDatabases, useTestDatabase } from '../support/db.js';
-import { products, testShop } from '../support/orders.js';
-import {
-  deskOrder,
-  fulfilledDeskOrder,
-  orderBody,
-  pipelineMessage,
-} from '../support/pipelineMessages.js';
+import { orderJson, products, testShop } from '../support/orders.js';
+import { deskOrder, fulfilledDeskOrder, pipelineMessage } from '../support/pipelineMessages.js';
 
 const logger = createLogger({ level: 'silent', pretty: false });
 // The dispatcher never starts in these tests, so nothing is written here.
@@ -49,7 +44,7 @@ describe.each(testDatabases())('pipeline on $name', (kind) => {
   it('concurrent redelivery applies once', async () => {
     const runtime = await open();
     const webhookId = 'b5a0c9e2-0001-4c1d-9f00-000000000001';
-    const body = orderBody(deskOrder(7_001_001));
+    const body = orderJson(deskOrder(7_001_001));
     const deliveries = [1, 2, 3].map((attempt) =>
       pipelineMessage({ topic: 'orders/create', body, webhookId, messageId: `msg-${attempt}` }),
     );
@@ -72,7 +67,7 @@ describe.each(testDatabases())('pipeline on $name', (kind) => {
     const first = await open();
     const second = await open();
     const webhookId = 'b5a0c9e2-0002-4c1d-9f00-000000000002';
-    const body = orderBody(fulfilledDeskOrder(7_001_002));
+    const body = orderJson(fulfilledDeskOrder(7_001_002));
     const message = (messageId: string) =>
       pipelineMessage({ topic: 'orders/fulfilled', body, webhookId, messageId });
 
@@ -96,10 +91,10 @@ describe.each(testDatabases())('pipeline on $name', (kind) => {
     const orderId = 7_001_003;
 
     const fulfilled = await runtime.pipeline.process(
-      pipelineMessage({ topic: 'orders/fulfilled', body: orderBody(fulfilledDeskOrder(orderId)) }),
+      pipelineMessage({ topic: 'orders/fulfilled', body: orderJson(fulfilledDeskOrder(orderId)) }),
     );
     const created = await runtime.pipeline.process(
-      pipelineMessage({ topic: 'orders/create', body: orderBody(deskOrder(orderId)) }),
+      pipelineMessage({ topic: 'orders/create', body: orderJson(deskOrder(orderId)) }),
     );
 
     expect(fulfilled.outcome).toBe('applied');
@@ -126,18 +121,18 @@ describe.each(testDatabases())('pipeline on $name', (kind) => {
     },
     {
       name: 'a missing line_items',
-      body: () => withoutLineItems(orderBody(deskOrder(7_001_005))),
+      body: () => withoutLineItems(orderJson(deskOrder(7_001_005))),
       reason: /line_items/,
     },
     {
       name: 'a quantity of wrong type',
-      body: () => withFirstQuantity(orderBody(deskOrder(7_001_006)), 'two'),
+      body: () => withFirstQuantity(orderJson(deskOrder(7_001_006)), 'two'),
       reason: /line_items\[0\]\.quantity/,
     },
   ])('bad body rejects: $name', async ({ body, reason }) => {
     const runtime = await open();
     const bad = pipelineMessage({ topic: 'orders/create', body: body() });
-    const next = pipelineMessage({ topic: 'orders/create', body: orderBody(deskOrder(7_001_007)) });
+    const next = pipelineMessage({ topic: 'orders/create', body: orderJson(deskOrder(7_001_007)) });
 
     const rejected = await runtime.pipeline.process(bad);
     const applied = await runtime.pipeline.process(next);
@@ -175,7 +170,7 @@ describe.each(testDatabases())('pipeline on $name', (kind) => {
     const webhookId = 'b5a0c9e2-0008-4c1d-9f00-000000000008';
     const message = pipelineMessage({
       topic: 'orders/create',
-      body: orderBody(deskOrder(7_001_008)),
+      body: orderJson(deskOrder(7_001_008)),
       webhookId,
       lowerCaseNames: true,
     });
@@ -194,7 +189,7 @@ describe.each(testDatabases())('pipeline on $name', (kind) => {
     const runtime = await open();
     const message = pipelineMessage({
       topic: 'orders/create',
-      body: orderBody(deskOrder(7_001_009)),
+      body: orderJson(deskOrder(7_001_009)),
       webhookId: null,
       messageId: '17012049777000001',
     });
@@ -213,7 +208,7 @@ describe.each(testDatabases())('pipeline on $name', (kind) => {
     const runtime = await open();
     const message = pipelineMessage({
       topic: 'orders/fulfilled',
-      body: orderBody(fulfilledDeskOrder(7_001_010)),
+      body: orderJson(fulfilledDeskOrder(7_001_010)),
     });
     const webhookId = message.attributes['X-Shopify-Webhook-Id'] ?? '';
     await runtime.store.close();

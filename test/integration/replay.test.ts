@@ -101,7 +101,7 @@ function resultLines(stdout: string): ReplayLine[] {
   return jsonLines(stdout).filter((line) => !('delivery' in line)) as unknown as ReplayLine[];
 }
 
-/** One action as a short string, such as `spar.create DESK-72-ASM x1 @149.00`. */
+/** Formats one action as a short string, such as `spar.create DESK-72-ASM x1 @149.00`. */
 function describeAction(action: Record<string, unknown>): string {
   if (action.type === 'email') return `email ${String(action.kind)}`;
   if (action.type === 'spar.cancel') return `spar.cancel ${String(action.reason)}`;

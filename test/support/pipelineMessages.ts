@@ -1,19 +1,19 @@
 /**
- * Builders of Pub/Sub messages as the pipeline receives them, for the pipeline and replay
- * tests. Attributes carry the `X-Shopify-*` headers; `data` carries the webhook body.
+ * Builders of Pub/Sub messages as the pipeline receives them, for the pipeline tests. The
+ * attributes carry the `X-Shopify-*` headers and `data` carries the webhook body.
  */
 import { randomUUID } from 'node:crypto';
 import type { InboundMessage } from '../../src/ingress/inboundMessage.js';
-import { orderJson, products, testShop, type OrderInput } from './orders.js';
+import { products, testShop, type OrderInput } from './orders.js';
 
 export interface PipelineMessageInput {
   topic: string;
   /** The body as JSON, or raw text for bodies that are not JSON. */
   body: unknown;
-  /** `X-Shopify-Webhook-Id`; `null` leaves the attribute out. Defaults to a fresh UUID. */
+  /** `X-Shopify-Webhook-Id`, a fresh UUID by default. `null` leaves the attribute out. */
   webhookId?: string | null;
   messageId?: string | null;
-  /** Writes the attribute names in lower case, as some relays deliver them. */
+  /** Whether the attribute names are written in lower case (`x-shopify-topic`). */
   lowerCaseNames?: boolean;
 }
 
@@ -43,7 +43,7 @@ export function pipelineMessage(input: PipelineMessageInput): InboundMessage {
   };
 }
 
-/** An order with one desk (an assembly leg) shipping to the covered ZIP 02134. */
+/** Builds an order with one desk (an assembly leg) that ships to the covered ZIP 02134. */
 export function deskOrder(orderId: number, overrides: Partial<OrderInput> = {}): OrderInput {
   return {
     id: orderId,
@@ -53,7 +53,7 @@ export function deskOrder(orderId: number, overrides: Partial<OrderInput> = {}):
   };
 }
 
-/** The same desk order after its desk shipped, with a newer `updated_at`. */
+/** Builds the same desk order after the desk shipped, with a newer `updated_at`. */
 export function fulfilledDeskOrder(orderId: number): OrderInput {
   const lineId = orderId * 10 + 1;
   return deskOrder(orderId, {
@@ -68,8 +68,4 @@ export function fulfilledDeskOrder(orderId: number): OrderInput {
     ],
     fulfillments: [{ id: orderId + 7, lines: [{ id: lineId, quantity: 1 }] }],
   });
-}
-
-export function orderBody(input: OrderInput): Record<string, unknown> {
-  return orderJson(input);
 }
