@@ -1,0 +1,18 @@
+/**
+ * `npm run bench`: measures spar-bridge against the targets in docs/benchmarks.md, in one run
+ * on the in-process Pub/Sub emulator, and prints a table (or JSON with `--json`).
+ *
+ * Run with `npx tsx scripts/bench/main.ts [--json] [--orders N] [--runs N] [--memory-batches N]
+ * [--memory-batch-orders N] [--latency-orders N]`. Everything listens on 127.0.0.1 and lives
+ * in a temporary directory that is removed at the end.
+ */
+
+// Set before the Google libraries load, so they never probe the cloud metadata server.
+process.env.METADATA_SERVER_DETECTION = 'none';
+
+const { runBench, parseBenchOptions } = await import('./runBench.js');
+const { formatTable } = await import('./report.js');
+
+const options = parseBenchOptions(process.argv.slice(2));
+const report = await runBench(options);
+process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatTable(report));
