@@ -85,10 +85,10 @@ export async function replay(
       }
       if (!drained) {
         exitCode = 1;
-        write(
-          `${options.json ? '' : 'warning: '}some actions were still waiting after ${options.waitSeconds}s; ` +
-            'they stay in the outbox and `spar-bridge serve` delivers them',
-        );
+        const warning =
+          `some actions were still waiting after ${options.waitSeconds}s; ` +
+          'they stay in the outbox and `spar-bridge serve` delivers them';
+        write(options.json ? JSON.stringify({ warning }) : `warning: ${warning}`);
       }
     }
   } finally {
