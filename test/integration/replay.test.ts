@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,7 +51,7 @@ interface Workspace {
 async function workspace(context: TestContext): Promise<Workspace> {
   const dir = await mkdtemp(path.join(tmpdir(), 'spar-bridge-replay-'));
   context.onTestFinished(async (finished) => {
-    if (finished.task.result?.state === 'fail') {
+    if (finished.task.result?.state === 'fail' && finished.task.fails !== true) {
       process.stderr.write(`kept replay test folder ${dir}\n`);
       return;
     }
@@ -437,6 +439,43 @@ describe.concurrent('replay command', () => {
     expect(run.stderr).not.toMatch(/^\s+at /m);
   });
 
+  // NOTE: replay reads each file only when it reaches it, so the messages of earlier files are
+  // already committed when a later file turns out malformed, and their actions are never
+  // delivered by this run. Reading every file before the first message would fix it.
+  it.fails('malformed later file leaves nothing pending', async (context) => {
+    const { env, dir, databaseFile } = await workspace(context);
+    const broken = path.join(dir, 'broken.ndjson');
+    await writeFile(broken, 'not JSON\n');
+
+    const run = await runCli(
+      ['replay', '--json', path.join(messagesDir, '01-single-leg.ndjson'), broken],
+      env,
+    );
+
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain(broken);
+    const store = await createStore({ databaseUrl: `sqlite:${databaseFile}`, logger });
+    context.onTestFinished(() => store.close());
+    expect(await store.listActions({ status: 'pending' })).toEqual([]);
+  });
+
+  it('json output stays JSON on timeout', async (context) => {
+    const { env } = await workspace(context);
+    const spar = await startUnavailableSpar();
+    context.onTestFinished(() => closeServer(spar));
+    const port = (spar.address() as AddressInfo).port;
+
+    const run = await runCli(
+      ['replay', '--json', '--wait-seconds', '1', path.join(messagesDir, '01-single-leg.ndjson')],
+      { ...env, SPAR_BASE_URL: `http://127.0.0.1:${port}`, SPAR_API_KEY: 'test-key' },
+    );
+
+    expect(run.code).toBe(1);
+    const lines = run.stdout.split('\n').filter((line) => line.trim() !== '');
+    expect(lines.length).toBeGreaterThan(2);
+    for (const line of lines) expect(() => JSON.parse(line) as unknown).not.toThrow();
+  });
+
   it('missing file fails clearly', async (context) => {
     const { env, dir } = await workspace(context);
     const file = path.join(dir, 'no-such-file.ndjson');
@@ -468,4 +507,23 @@ describe.concurrent('replay command', () => {
 async function emlFiles(dir: string): Promise<string[]> {
   if (!existsSync(dir)) return [];
   return (await readdir(dir)).filter((name) => name.endsWith('.eml')).sort();
+}
+
+/** Starts a SPAR stand-in on loopback that responds to every request with 503, a retriable error. */
+async function startUnavailableSpar(): Promise<Server> {
+  const server = createServer((_request, response) => {
+    response.writeHead(503, { 'content-type': 'application/json', 'retry-after': '60' });
+    response.end('{"error":"unavailable"}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+
+async function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => {
+    server.close(() => {
+      resolve();
+    });
+  });
 }
