@@ -20,7 +20,7 @@ const emailList = z.preprocess(
         .map((address) => address.trim())
         .filter((address) => address !== ''),
     )
-    .pipe(z.array(z.email({ message: 'expected comma-separated email addresses' }))),
+    .pipe(z.array(z.email({ error: 'expected comma-separated email addresses' }))),
 );
 
 const positiveInt = (fallback: number) =>
@@ -30,21 +30,23 @@ const booleanFlag = (fallback: boolean) =>
   z.preprocess(
     emptyAsUndefined,
     z
-      .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
       .optional()
-      .transform((value) => (value === undefined ? fallback : ['true', '1', 'yes'].includes(value))),
+      .transform((value) =>
+        value === undefined ? fallback : ['true', '1', 'yes'].includes(value),
+      ),
   );
 
 const databaseUrl = z
   .preprocess(emptyAsUndefined, z.string().default('sqlite:./var/spar-bridge.db'))
   .refine((value) => /^(sqlite:|postgres(ql)?:\/\/)/.test(value), {
-    message: 'expected sqlite:PATH or postgres://USER@HOST:PORT/DATABASE',
+    error: 'expected sqlite:PATH or postgres://USER@HOST:PORT/DATABASE',
   });
 
 const httpUrl = z.preprocess(
   emptyAsUndefined,
   z
-    .url({ protocol: /^https?$/, message: 'expected an http:// or https:// URL' })
+    .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })
     .transform((value) => value.replace(/\/+$/, ''))
     .optional(),
 );
@@ -52,7 +54,10 @@ const httpUrl = z.preprocess(
 const smtpUrl = z.preprocess(
   emptyAsUndefined,
   z
-    .url({ protocol: /^smtps?$/, message: 'expected smtp://HOST:PORT or smtps://USER:PASSWORD@HOST:465' })
+    .url({
+      protocol: /^smtps?$/,
+      error: 'expected smtp://HOST:PORT or smtps://USER:PASSWORD@HOST:465',
+    })
     .optional(),
 );
 
@@ -87,7 +92,10 @@ const envSchema = z.object({
   SPAR_API_KEY: optionalString,
   SPAR_TIMEOUT_MS: positiveInt(10_000),
   SMTP_URL: smtpUrl,
-  MAIL_FROM: z.preprocess(emptyAsUndefined, z.string().default('spar-bridge <spar-bridge@localhost>')),
+  MAIL_FROM: z.preprocess(
+    emptyAsUndefined,
+    z.string().default('spar-bridge <spar-bridge@localhost>'),
+  ),
   MAIL_OPS_TO: emailList,
   MAIL_DEV_TO: emailList,
   MAIL_DIR: z.preprocess(emptyAsUndefined, z.string().default('./var/mail')),
@@ -144,7 +152,9 @@ export interface Config {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    const problems = parsed.error.issues.map(
+      (issue) => `  ${issue.path.join('.')}: ${issue.message}`,
+    );
     throw new ConfigError(
       `Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
         `${problems.join('\n')}\nFix these variables (see .env.example) and start again.`,
@@ -194,7 +204,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       dir: path.resolve(values.MAIL_DIR),
     },
     catalog: { skusFile: values.CATALOG_SKUS_FILE, zipsFile: values.CATALOG_ZIPS_FILE },
-    rules: { notifyNoAssembly: values.NOTIFY_NO_ASSEMBLY, cancelReasons: values.SPAR_CANCEL_REASONS },
+    rules: {
+      notifyNoAssembly: values.NOTIFY_NO_ASSEMBLY,
+      cancelReasons: values.SPAR_CANCEL_REASONS,
+    },
     port: values.PORT,
     logLevel: values.LOG_LEVEL,
   });

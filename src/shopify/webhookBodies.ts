@@ -12,7 +12,7 @@ const shopifyId = z
   .transform((id) => String(id));
 
 const isoTimestamp = z.string().refine((value) => !Number.isNaN(Date.parse(value)), {
-  message: 'expected an ISO 8601 timestamp',
+  error: 'expected an ISO 8601 timestamp',
 });
 
 const quantity = z.number().int().nonnegative();
@@ -64,9 +64,7 @@ export const fulfillmentSchema = z.looseObject({
 
 export const refundSchema = z.looseObject({
   id: shopifyId,
-  refund_line_items: z
-    .array(z.looseObject({ line_item_id: shopifyId, quantity }))
-    .nullish(),
+  refund_line_items: z.array(z.looseObject({ line_item_id: shopifyId, quantity })).nullish(),
 });
 
 export const orderSchema = z.looseObject({

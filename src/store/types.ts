@@ -112,7 +112,12 @@ export interface Store {
    * takes the place of the webhook id. Actions whose dedupe key exists for the order are
    * dropped; returns the ones inserted.
    */
-  enqueueActions(source: string, shop: string, orderId: string | null, actions: Action[]): Promise<Action[]>;
+  enqueueActions(
+    source: string,
+    shop: string,
+    orderId: string | null,
+    actions: Action[],
+  ): Promise<Action[]>;
 
   getOrderState(shop: string, orderId: string): Promise<OrderState | undefined>;
   getEvent(webhookId: string): Promise<EventLogRow | undefined>;
@@ -121,7 +126,11 @@ export interface Store {
   /** Claims up to `limit` actions due at `now`: marks them `in_flight` and counts the attempt. */
   claimDueActions(now: Date, limit: number): Promise<OutboxRow[]>;
   updateAction(id: number, update: OutboxUpdate): Promise<void>;
-  listActions(options?: { orderId?: string; webhookId?: string; status?: OutboxStatus }): Promise<OutboxRow[]>;
+  listActions(options?: {
+    orderId?: string;
+    webhookId?: string;
+    status?: OutboxStatus;
+  }): Promise<OutboxRow[]>;
   findAction(shop: string, orderId: string, dedupeKey: string): Promise<OutboxRow | undefined>;
   /**
    * Settles actions left `in_flight` by a process that died: a `spar.create` becomes
