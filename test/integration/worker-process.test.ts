@@ -185,6 +185,51 @@ describe('spar-bridge serve process', () => {
     expect(emulator.stats(names.subscription).unacked).toBe(0);
   });
 
+  test('SIGTERM mid-drain keeps every ack', async () => {
+    const { names, topicId, startWorker } = await setUpProcessTest();
+    const published = await publishFixturesWithFiller(topicId, 20);
+
+    const worker = startWorker();
+    await emulator.waitForStats(names.subscription, (stats) => stats.ackCount >= 1, {
+      timeoutMs: 20_000,
+    });
+    const signalledAt = performance.now();
+    worker.child.kill('SIGTERM');
+    const exit = await worker.exited;
+    const stopMs = performance.now() - signalledAt;
+
+    // Each committed message logs "event processed" and is acked right after, so the acks
+    // the emulator retained must match those lines one for one.
+    const stats = emulator.stats(names.subscription);
+    const processed = worker.logs.count((line) => line.msg === 'event processed');
+    expect(exit.code, worker.stderr()).toBe(0);
+    expect(stopMs).toBeLessThan(shutdownDeadlineMs);
+    expect(stats.outstanding).toBe(0);
+    expect(stats.openStreams).toBe(0);
+    expect(stats.unacked).toBeGreaterThan(0);
+    expect(stats.acked).toBe(processed);
+    expect(stats.acked + stats.unacked).toBe(published);
+  });
+
+  test('second signal forces exit', async () => {
+    const { topicId, mockSpar, startWorker } = await setUpProcessTest();
+    // A SPAR create that never gets a response keeps the outbox step, and so the graceful
+    // stop, in progress until the second signal.
+    mockSpar.inject('create', { type: 'hang' }, 100);
+    await publishFixturesWithFiller(topicId, 0);
+
+    const worker = startWorker();
+    await mockSpar.waitForRequests(1);
+    worker.child.kill('SIGTERM');
+    await worker.logs.waitFor((line) => line.msg === 'stopping');
+    worker.child.kill('SIGTERM');
+    const exit = await worker.exited;
+
+    expect(exit.code).toBe(1);
+    expect(worker.logs.messages()).toContain('second signal; exiting now');
+    expect(worker.logs.messages()).not.toContain('stopped');
+  });
+
   test('SIGTERM stops with nothing unacked', async () => {
     const { names, topicId, databaseUrl, databaseFile, startWorker } = await setUpProcessTest();
     const published = await publishFixturesWithFiller(topicId, 0);

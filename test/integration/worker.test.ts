@@ -135,7 +135,8 @@ describe('PubSubWorker', () => {
     const [, fulfilled] = await readMessageFile(
       path.join(repoRoot, 'fixtures/messages/01-single-leg.ndjson'),
     );
-    if (fulfilled === undefined) throw new Error('01-single-leg.ndjson lost its second message');
+    if (fulfilled === undefined)
+      throw new Error('fixture 01-single-leg.ndjson has fewer than two messages');
     const topic = pubsub.topic(topicId);
     await Promise.all([
       topic.publishMessage({ data: fulfilled.data, attributes: fulfilled.attributes }),
@@ -162,7 +163,7 @@ describe('PubSubWorker', () => {
     const [created] = await readMessageFile(
       path.join(repoRoot, 'fixtures/messages/01-single-leg.ndjson'),
     );
-    if (created === undefined) throw new Error('01-single-leg.ndjson has no messages');
+    if (created === undefined) throw new Error('fixture 01-single-leg.ndjson has no messages');
 
     // Another connection holds the write lock, so the worker's transaction waits out the
     // store's busy timeout and fails with SQLITE_BUSY, a transient error.
@@ -177,8 +178,8 @@ describe('PubSubWorker', () => {
       .publishMessage({ data: created.data, attributes: created.attributes });
     worker.start();
 
-    // The redelivery after the nack is the first delivery beyond one; the lock is released
-    // as soon as the emulator makes it.
+    // The emulator redelivers the message as soon as the nack arrives, so the lock is
+    // released at that second delivery.
     await emulator.waitForStats(names.subscription, (current) => current.deliveries >= 2, {
       timeoutMs: 20_000,
     });
@@ -249,5 +250,33 @@ describe('PubSubWorker', () => {
     expect(body.subscriber.lastAckAt).not.toBeNull();
     expect(pending.length).toBeGreaterThan(0);
     expect(body.outbox.pending).toBe(pending.length);
+  });
+  test('deleted subscription reopens after error', async () => {
+    const { names, topicId, worker, logs } = await setUpWorker();
+    const subscriptionId = names.subscription.split('/').at(-1) ?? '';
+    worker.start();
+    await emulator.waitForStats(names.subscription, (current) => current.openStreams >= 1);
+
+    await pubsub.subscription(subscriptionId).delete();
+    await logs.waitFor((line) => line.msg === 'subscriber error; re-opening the subscription');
+    expect(worker.health.stream).toBe('reopening');
+    expect(worker.health.lastError).not.toBeNull();
+
+    const recreated = await ensureTopicAndSubscription(pubsub, {
+      topic: topicId,
+      subscription: subscriptionId,
+    });
+    await pubsub.topic(topicId).publishMessage({
+      data: Buffer.from('{}'),
+      attributes: { 'X-Shopify-Topic': 'products/update', 'X-Shopify-Webhook-Id': 'reopen-1' },
+    });
+    await emulator.waitForStats(
+      recreated.subscription,
+      (current) => current.ackCount >= 1 && current.unacked === 0,
+      { timeoutMs: 20_000 },
+    );
+    expect(worker.health.stream).toBe('open');
+    expect(worker.health.reopenCount).toBeGreaterThanOrEqual(1);
+    expect(worker.health.acked).toBe(1);
   });
 });
