@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/log/logger.js';
 import { createStore } from '../../src/store/createStore.js';
 import { testDatabases, useTestDatabase } from '../support/db.js';
-import { orderJson, products, testShop } from '../support/orders.js';
+import { fulfillmentJson, orderJson, products, testShop } from '../support/orders.js';
 import { deskOrder, fulfilledDeskOrder, pipelineMessage } from '../support/pipelineMessages.js';
 
 const logger = createLogger({ level: 'silent', pretty: false });
@@ -84,6 +84,38 @@ describe.each(testDatabases())('pipeline on $name', (kind) => {
     expect(types.filter((type) => type === 'email:spar_posted')).toHaveLength(1);
     expect(types.filter((type) => type === 'email:order_received')).toHaveLength(1);
     expect(await first.store.listEvents({ orderId: '7001002' })).toHaveLength(1);
+  });
+
+  it('concurrent fulfilments post once', async () => {
+    const first = await open();
+    const second = await open();
+    const orderId = 7_001_011;
+    const lineId = orderId * 10 + 1;
+    await first.pipeline.process(
+      pipelineMessage({ topic: 'orders/create', body: orderJson(deskOrder(orderId)) }),
+    );
+    const fulfilledOrder = pipelineMessage({
+      topic: 'orders/fulfilled',
+      body: orderJson(fulfilledDeskOrder(orderId)),
+    });
+    const fulfillment = pipelineMessage({
+      topic: 'fulfillments/create',
+      body: fulfillmentJson({
+        id: orderId + 7,
+        orderId,
+        lines: [{ id: lineId, quantity: 1, sku: products.desk.sku }],
+      }),
+    });
+
+    const results = await Promise.all([
+      first.pipeline.process(fulfilledOrder),
+      second.pipeline.process(fulfillment),
+    ]);
+
+    expect(results.map((result) => result.outcome)).toEqual(['applied', 'applied']);
+    const types = await actionTypes(first, String(orderId));
+    expect(types.filter((type) => type === 'spar.create')).toHaveLength(1);
+    expect(types.filter((type) => type === 'email:spar_posted')).toHaveLength(1);
   });
 
   it('fulfilled before create posts once', async () => {
