@@ -24,7 +24,14 @@ const emailList = z.preprocess(
 );
 
 const positiveInt = (fallback: number) =>
-  z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(fallback));
+  z.preprocess(
+    emptyAsUndefined,
+    z.coerce
+      .number({ error: 'expected a positive whole number' })
+      .int({ error: 'expected a positive whole number' })
+      .positive({ error: 'expected a positive whole number' })
+      .default(fallback),
+  );
 
 const booleanFlag = (fallback: boolean) =>
   z.preprocess(
@@ -109,7 +116,15 @@ const envSchema = z.object({
   ),
   NOTIFY_NO_ASSEMBLY: booleanFlag(true),
   SPAR_CANCEL_REASONS: cancelReasons,
-  PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65_535).default(3000)),
+  PORT: z.preprocess(
+    emptyAsUndefined,
+    z.coerce
+      .number({ error: 'expected a port number from 0 to 65535' })
+      .int({ error: 'expected a port number from 0 to 65535' })
+      .min(0, { error: 'expected a port number from 0 to 65535' })
+      .max(65_535, { error: 'expected a port number from 0 to 65535' })
+      .default(3000),
+  ),
   LOG_LEVEL: logLevel,
 });
 
@@ -151,10 +166,15 @@ export interface Config {
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (issue) => `  ${issue.path.join('.')}: ${issue.message}`,
-    );
+  const problems = [
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map(
+          (issue) => `  ${String(issue.path[0] ?? '(environment)')}: ${issue.message}`,
+        )),
+    ...missingCompanions(env),
+  ];
+  if (!parsed.success || problems.length > 0) {
     throw new ConfigError(
       `Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
         `${problems.join('\n')}\nFix these variables (see .env.example) and start again.`,
@@ -162,26 +182,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   }
 
   const values = parsed.data;
-  const problems: string[] = [];
-  if (values.SPAR_BASE_URL !== undefined && values.SPAR_API_KEY === undefined) {
-    problems.push('  SPAR_API_KEY: missing; it is required when SPAR_BASE_URL is set');
-  }
-  if (values.PUBSUB_SUBSCRIPTION !== undefined && values.PUBSUB_PROJECT_ID === undefined) {
-    problems.push('  PUBSUB_PROJECT_ID: missing; it is required when PUBSUB_SUBSCRIPTION is set');
-  }
-  if (values.SMTP_URL !== undefined && values.MAIL_OPS_TO.length === 0) {
-    problems.push('  MAIL_OPS_TO: missing; the owners need an address when SMTP_URL is set');
-  }
-  if (values.SMTP_URL !== undefined && values.MAIL_DEV_TO.length === 0) {
-    problems.push('  MAIL_DEV_TO: missing; the developers need an address when SMTP_URL is set');
-  }
-  if (problems.length > 0) {
-    throw new ConfigError(
-      `Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
-        `${problems.join('\n')}\nFix these variables (see .env.example) and start again.`,
-    );
-  }
-
   return deepFreeze({
     databaseUrl: values.DATABASE_URL,
     pubsub: {
@@ -219,4 +219,23 @@ function deepFreeze<T>(value: T): Readonly<T> {
     Object.freeze(value);
   }
   return value;
+}
+
+/** Variables that another variable makes required, checked on the raw values. */
+function missingCompanions(env: NodeJS.ProcessEnv): string[] {
+  const isSet = (name: string): boolean => (env[name] ?? '').trim() !== '';
+  const problems: string[] = [];
+  if (isSet('SPAR_BASE_URL') && !isSet('SPAR_API_KEY')) {
+    problems.push('  SPAR_API_KEY: missing; it is required when SPAR_BASE_URL is set');
+  }
+  if (isSet('PUBSUB_SUBSCRIPTION') && !isSet('PUBSUB_PROJECT_ID')) {
+    problems.push('  PUBSUB_PROJECT_ID: missing; it is required when PUBSUB_SUBSCRIPTION is set');
+  }
+  if (isSet('SMTP_URL') && !isSet('MAIL_OPS_TO')) {
+    problems.push('  MAIL_OPS_TO: missing; the owners need an address when SMTP_URL is set');
+  }
+  if (isSet('SMTP_URL') && !isSet('MAIL_DEV_TO')) {
+    problems.push('  MAIL_DEV_TO: missing; the developers need an address when SMTP_URL is set');
+  }
+  return problems;
 }
