@@ -85,19 +85,24 @@ export class PubSubWorker {
 
   /**
    * Stops pulling, lets in-flight messages finish (or nacks them at `deadlineMs`), and flushes
-   * pending acks before it resolves.
+   * pending acks before it resolves. Closing the subscription and waiting for handlers share
+   * the one `deadlineMs` budget, so the caller's shutdown deadline holds.
    */
   async stop(deadlineMs: number): Promise<void> {
+    const deadline = Date.now() + deadlineMs;
     this.#stopping = true;
     if (this.#reopenTimer !== null) clearTimeout(this.#reopenTimer);
     const subscription = this.#subscription;
     this.#subscription = null;
     if (subscription !== null) {
       subscription.removeAllListeners('message');
-      await subscription.close();
+      await Promise.race([subscription.close(), delay(deadlineMs)]);
     }
     this.health.stream = 'closed';
-    await Promise.race([Promise.allSettled([...this.#inFlight]), delay(deadlineMs)]);
+    await Promise.race([
+      Promise.allSettled([...this.#inFlight]),
+      delay(Math.max(0, deadline - Date.now())),
+    ]);
     await this.#client.close();
   }
 
