@@ -43,7 +43,8 @@ describe('loadConfig', () => {
       NOTIFY_NO_ASSEMBLY: 'maybe',
     });
 
-    expect(error.message).toContain('6 problems');
+    expect(error.message).toContain('7 problems');
+    expect(error.message).toContain('MAIL_DEV_TO: missing');
     expect(error.message).toContain('DATABASE_URL');
     expect(error.message).toContain('SPAR_TIMEOUT_MS');
     expect(error.message).toContain('PORT');
