@@ -179,7 +179,9 @@ const expectedFixtureLines: Record<string, string[]> = {
 
 const fixtureFiles = Object.keys(expectedFixtureLines);
 
-describe.concurrent('replay command', () => {
+// Each test starts one or two Node processes that compile the CLI with tsx, which takes
+// seconds on a loaded machine, so the tests get more time than the default.
+describe('replay command', { timeout: 90_000 }, () => {
   describe('every bundled fixture', () => {
     const files = fixtureFiles.map((file) => path.join(messagesDir, file));
     let run: CliRun;
@@ -191,7 +193,7 @@ describe.concurrent('replay command', () => {
         DATABASE_URL: `sqlite:${path.join(dir, 'replay.db')}`,
         MAIL_DIR: path.join(dir, 'mail'),
       });
-    });
+    }, 90_000);
 
     it('json lines follow input order', async () => {
       const inputMessages = (await Promise.all(files.map((file) => readMessageFile(file)))).flat();
