@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
+import type { InboundMessage } from '../ingress/inboundMessage.js';
 import { readMessageFile } from '../ingress/messageFiles.js';
 import type { EventResult } from '../ingress/pipeline.js';
 import type { ActionSummary } from '../ingress/actionSummary.js';
@@ -37,6 +38,14 @@ export async function replay(
   options: ReplayOptions,
   write: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
 ): Promise<number> {
+  // Every file is read and parsed before anything is recorded, so a bad file later in the
+  // list fails the run before earlier files' actions are committed and left undelivered.
+  const inputs: { file: string; messages: InboundMessage[] }[] = [];
+  for (const file of options.files) {
+    const topic = options.topic === undefined ? {} : { topic: options.topic };
+    inputs.push({ file, messages: await readMessageFile(file, topic) });
+  }
+
   const runtime = await openRuntime(config, logger, {
     // A dry run decides against a scratch database, so it records every decision and leaves
     // the real event log, order state and outbox untouched.
@@ -46,11 +55,7 @@ export async function replay(
   let exitCode = 0;
   const results: EventResult[] = [];
   try {
-    for (const file of options.files) {
-      const messages = await readMessageFile(
-        file,
-        options.topic === undefined ? {} : { topic: options.topic },
-      );
+    for (const { file, messages } of inputs) {
       for (const message of messages) {
         try {
           const result = await runtime.pipeline.process(message);

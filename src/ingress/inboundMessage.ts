@@ -26,9 +26,9 @@ export function readAttribute(
   attributes: Readonly<Record<string, string>>,
   name: string,
 ): string | undefined {
-  const wanted = name.toLowerCase();
+  const expected = name.toLowerCase();
   for (const [key, value] of Object.entries(attributes)) {
-    if (key.toLowerCase() === wanted && value.trim() !== '') return value.trim();
+    if (key.toLowerCase() === expected && value.trim() !== '') return value.trim();
   }
   return undefined;
 }
@@ -45,9 +45,9 @@ export function readShopifyHeaders(attributes: Readonly<Record<string, string>>)
 }
 
 /**
- * Returns the id that deduplicates a message. Shopify's webhook id is the same on every
- * redelivery; without it the Pub/Sub message id is used, and without that a hash of topic and
- * data, so a message replayed from a file twice is still recognised.
+ * Returns the id that deduplicates a message: Shopify's webhook id, which is the same on every
+ * redelivery. Without it the Pub/Sub message id is used. Without that, a hash of topic and data
+ * is used, so a message replayed from a file twice is still recognised.
  */
 export function deduplicationId(message: InboundMessage, headers: ShopifyHeaders): string {
   if (headers.webhookId !== undefined) return headers.webhookId;

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Catalog } from '../catalog/catalog.js';
 import { decide } from '../decision/decide.js';
-import type { DecisionRules, EmailAction } from '../decision/types.js';
+import type { DecisionRules, EmailAction, OrderState } from '../decision/types.js';
 import { parseTopic } from '../shopify/topics.js';
 import type { EventDecision, EventOutcome, InboxEvent, Store } from '../store/types.js';
 import { summarizeAction, type ActionSummary } from './actionSummary.js';
@@ -52,7 +52,6 @@ export class Pipeline {
     const headers = readShopifyHeaders(message.attributes);
     const webhookId = deduplicationId(message, headers);
     const shop = headers.shop ?? '';
-    const topic = parseTopic(headers.topic);
 
     const inbox: InboxEvent = {
       webhookId,
@@ -65,40 +64,7 @@ export class Pipeline {
       receivedAt: this.#clock(),
     };
 
-    let decideEvent: (state: Parameters<typeof decide>[0]['state']) => EventDecision;
-    if (topic === undefined) {
-      const explanation =
-        headers.topic === undefined
-          ? 'no X-Shopify-Topic attribute; nothing to do'
-          : `topic ${headers.topic} is not handled; nothing to do`;
-      decideEvent = () => ({ outcome: 'ignored', explanation, actions: [] });
-    } else {
-      const validated = validateBody(topic, message.data);
-      inbox.orderId = validated.orderId;
-      if (!validated.ok) {
-        decideEvent = () => this.#reject(inbox, shop, validated.reason);
-      } else if (validated.event === null) {
-        const explanation = `app uninstalled from ${validated.uninstalledShop ?? (shop || 'an unknown shop')}`;
-        decideEvent = () => ({ outcome: 'applied', explanation, actions: [] });
-      } else {
-        const event = validated.event;
-        decideEvent = (state) => {
-          const decision = decide({
-            shop,
-            event,
-            state,
-            catalog: this.#options.catalog(),
-            rules: this.#options.rules,
-          });
-          return {
-            outcome: decision.outcome,
-            explanation: decision.explanation,
-            state: decision.state,
-            actions: decision.actions,
-          };
-        };
-      }
-    }
+    const decideEvent = this.#planDecision(message, headers.topic, inbox, shop);
 
     const logger = this.#options.logger.child({
       messageId: message.messageId,
@@ -139,6 +105,53 @@ export class Pipeline {
       'event processed',
     );
     return result;
+  }
+
+  /**
+   * Validates the message for its topic and returns the callback the store runs inside the
+   * event's transaction. Sets `inbox.orderId` as a side effect, so the event log can be
+   * searched by order even for rejected messages.
+   */
+  #planDecision(
+    message: InboundMessage,
+    rawTopic: string | undefined,
+    inbox: InboxEvent,
+    shop: string,
+  ): (state: OrderState | undefined) => EventDecision {
+    const topic = parseTopic(rawTopic);
+    if (topic === undefined) {
+      const explanation =
+        rawTopic === undefined
+          ? 'no X-Shopify-Topic attribute; nothing to do'
+          : `topic ${rawTopic} is not handled; nothing to do`;
+      return () => ({ outcome: 'ignored', explanation, actions: [] });
+    }
+
+    const validated = validateBody(topic, message.data);
+    inbox.orderId = validated.orderId;
+    if (!validated.ok) return () => this.#reject(inbox, shop, validated.reason);
+
+    if (validated.event === null) {
+      const explanation = `app uninstalled from ${validated.uninstalledShop ?? (shop || 'an unknown shop')}`;
+      return () => ({ outcome: 'applied', explanation, actions: [] });
+    }
+
+    const event = validated.event;
+    return (state) => {
+      const decision = decide({
+        shop,
+        event,
+        state,
+        catalog: this.#options.catalog(),
+        rules: this.#options.rules,
+      });
+      return {
+        outcome: decision.outcome,
+        explanation: decision.explanation,
+        state: decision.state,
+        actions: decision.actions,
+      };
+    };
   }
 
   #reject(inbox: InboxEvent, shop: string, reason: string): EventDecision {

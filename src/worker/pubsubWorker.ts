@@ -13,9 +13,9 @@ export interface PubSubWorkerOptions {
   /** host:port of a Pub/Sub emulator; unset uses Google Cloud with Application Default Credentials. */
   emulatorHost: string | undefined;
   /**
-   * Messages the client leases at once. Each one holds its body in memory and a slot in the
-   * per-order queue; 20 keeps a 1 GB VM far from its memory limit while SQLite commits
-   * (a few ms each) keep up with a store's order volume many times over.
+   * Messages the client leases at once. Each leased message keeps its body in memory and a
+   * slot in the per-order queue. The default of 20 is an estimate for a small VM; `npm run
+   * bench` measures RSS at this setting.
    */
   maxMessages: number;
   /** Delivery attempts after which the subscription's dead-letter policy takes the message. */
