@@ -22,6 +22,8 @@ export interface EmulatorBench {
   templates: Awaited<ReturnType<typeof loadOrderTemplates>>;
   /** Temporary directory for databases, mail files and worker logs. */
   workDir: string;
+  /** The compiled worker child script. */
+  childPath: string;
 }
 
 export interface ThroughputRun {
@@ -46,7 +48,13 @@ export interface MemoryRun {
   idleRssBytes: number;
   /** Highest RSS the child sampled (every 50 ms) during the whole run. */
   peakRssBytes: number;
-  batches: { eventsSoFar: number; rssBytes: number; heapUsedBytes: number }[];
+  batches: {
+    eventsSoFar: number;
+    rssBytes: number;
+    heapUsedBytes: number;
+    heapTotalBytes: number;
+    externalBytes: number;
+  }[];
   /** Least-squares slope of RSS after each batch, batches after the first, per 100,000 events. */
   rssSlopeBytesPer100kEvents: number;
   heapSlopeBytesPer100kEvents: number;
@@ -141,7 +149,13 @@ export async function runMemory(
       await sleep(batchSettleMs);
 
       const sample = await worker.request({ type: 'sample' }, 'sample');
-      results.push({ eventsSoFar: events, rssBytes: sample.rss, heapUsedBytes: sample.heapUsed });
+      results.push({
+        eventsSoFar: events,
+        rssBytes: sample.rss,
+        heapUsedBytes: sample.heapUsed,
+        heapTotalBytes: sample.heapTotal,
+        externalBytes: sample.external,
+      });
       progress(
         `memory: batch ${batch + 1}/${batches}, ${events} events, RSS ${mb(sample.rss)} MB, ` +
           `heap ${mb(sample.heapUsed)} MB`,
@@ -174,7 +188,9 @@ async function spawnWorker(
 ): Promise<{ worker: WorkerProcess; readyRss: number }> {
   const dir = join(bench.workDir, subscription);
   mkdirSync(join(dir, 'mail'), { recursive: true });
+  const catalogDir = new URL('../../fixtures/catalog/', import.meta.url).pathname;
   return WorkerProcess.spawn(
+    bench.childPath,
     {
       BENCH_MODE: mode,
       BENCH_EMULATOR_HOST: bench.emulator.host,
@@ -182,6 +198,8 @@ async function spawnWorker(
       BENCH_SUBSCRIPTION: subscription,
       BENCH_DATABASE_URL: `sqlite:${join(dir, 'spar-bridge.db')}`,
       BENCH_MAIL_DIR: join(dir, 'mail'),
+      BENCH_SKUS_FILE: join(catalogDir, 'skus.csv'),
+      BENCH_ZIPS_FILE: join(catalogDir, 'zips.csv'),
     },
     bench.workDir,
   );

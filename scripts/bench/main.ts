@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: measures spar-bridge against the targets in docs/benchmarks.md, in one run
- * on the in-process Pub/Sub emulator, and prints a table (or JSON with `--json`).
+ * on the in-process Pub/Sub emulator, and prints a table (with `--json`, JSON on stdout and the
+ * table on stderr).
  *
  * Run with `npx tsx scripts/bench/main.ts [--json] [--orders N] [--runs N] [--memory-batches N]
  * [--memory-batch-orders N] [--latency-orders N]`. Everything listens on 127.0.0.1 and lives
@@ -15,4 +16,10 @@ const { formatTable } = await import('./report.js');
 
 const options = parseBenchOptions(process.argv.slice(2));
 const report = await runBench(options);
-process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatTable(report));
+if (options.json) {
+  // The table still goes to stderr, so a person watching sees the result.
+  process.stderr.write(formatTable(report));
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+} else {
+  process.stdout.write(formatTable(report));
+}

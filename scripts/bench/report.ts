@@ -83,7 +83,8 @@ export function formatTable(report: BenchReport): string {
     ...memory.batches.map(
       (batch) =>
         `  ${String(batch.eventsSoFar).padStart(7)} events: RSS ${mb(batch.rssBytes)} MB, ` +
-        `heap used ${mb(batch.heapUsedBytes)} MB`,
+        `heap used ${mb(batch.heapUsedBytes)} of ${mb(batch.heapTotalBytes)} MB, ` +
+        `external ${mb(batch.externalBytes)} MB`,
     ),
     `Total ${report.seconds.toFixed(0)} s.`,
     '',

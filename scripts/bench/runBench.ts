@@ -11,6 +11,7 @@ import {
   type ThroughputRun,
   type WorkerMode,
 } from './emulatorRuns.js';
+import { buildWorkerChild } from './buildWorker.js';
 import { measureDecide, measurePipeline, type LatencySummary } from './latency.js';
 import { loadOrderTemplates } from './orders.js';
 import { progress } from './progress.js';
@@ -59,10 +60,10 @@ export function parseBenchOptions(args: string[]): BenchOptions {
     args,
     options: {
       json: { type: 'boolean', default: false },
-      orders: { type: 'string', default: '5000' },
+      orders: { type: 'string', default: '1000' },
       runs: { type: 'string', default: '3' },
-      'memory-batches': { type: 'string', default: '6' },
-      'memory-batch-orders': { type: 'string', default: '5000' },
+      'memory-batches': { type: 'string', default: '5' },
+      'memory-batch-orders': { type: 'string', default: '1000' },
       'latency-orders': { type: 'string', default: '5000' },
     },
   });
@@ -81,6 +82,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const startedAt = performance.now();
   const machine = describeMachine();
   const workDir = mkdtempSync(join(tmpdir(), 'spar-bridge-bench-'));
+  const build = buildWorkerChild();
   const emulator = await startEmulator({ host: '127.0.0.1', port: 0 });
   const publisher = emulatorClient(emulator.host, projectId);
   const bench: EmulatorBench = {
@@ -89,6 +91,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     projectId,
     templates: await loadOrderTemplates(),
     workDir,
+    childPath: build.childPath,
   };
   progress(`emulator on ${emulator.host}; work directory ${workDir}`);
 
@@ -139,6 +142,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     await publisher.close();
     await emulator.close();
     rmSync(workDir, { recursive: true, force: true });
+    build.remove();
   }
 }
 

@@ -1,5 +1,7 @@
 /**
  * The worker side of the benchmark, run as a child process so its RSS is the worker's alone.
+ * The bench compiles it with `src/` to JavaScript first (see buildWorker.ts) and runs it with
+ * plain `node`, as production runs the compiled worker.
  * It subscribes with `PubSubWorker` exactly as `spar-bridge serve` does (same flow control,
  * same logger, the outbox dispatcher running), and in `ack-only` mode swaps the pipeline for
  * one that returns at once, so the worker acks without deciding or committing anything.
@@ -31,6 +33,9 @@ export type ChildReply =
       rss: number;
       peakRss: number;
       heapUsed: number;
+      heapTotal: number;
+      /** Memory outside the V8 heap that V8 knows of, such as Buffers. */
+      external: number;
       acked: number;
       nacked: number;
     }
@@ -45,6 +50,9 @@ export interface ChildSettings {
   BENCH_SUBSCRIPTION: string;
   BENCH_DATABASE_URL: string;
   BENCH_MAIL_DIR: string;
+  /** The bundled catalog files; the compiled child cannot find them relative to itself. */
+  BENCH_SKUS_FILE: string;
+  BENCH_ZIPS_FILE: string;
 }
 
 /** How often the child reads its own RSS to track the peak. */
@@ -60,6 +68,8 @@ const config = loadConfig({
   PUBSUB_SUBSCRIPTION: requireEnv('BENCH_SUBSCRIPTION'),
   PUBSUB_EMULATOR_HOST: requireEnv('BENCH_EMULATOR_HOST'),
   MAIL_DIR: requireEnv('BENCH_MAIL_DIR'),
+  CATALOG_SKUS_FILE: requireEnv('BENCH_SKUS_FILE'),
+  CATALOG_ZIPS_FILE: requireEnv('BENCH_ZIPS_FILE'),
   LOG_LEVEL: 'info',
 });
 // JSON lines to stdout, which the parent points at a file, as pm2 does in production.
@@ -118,6 +128,8 @@ async function handle(command: ParentCommand): Promise<void> {
         rss: usage.rss,
         peakRss,
         heapUsed: usage.heapUsed,
+        heapTotal: usage.heapTotal,
+        external: usage.external,
         acked: worker.health.acked,
         nacked: worker.health.nacked,
       });

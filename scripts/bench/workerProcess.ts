@@ -3,8 +3,6 @@ import { openSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildReply, ChildSettings, ParentCommand } from './workerChild.js';
 
-const childScript = new URL('./workerChild.ts', import.meta.url).pathname;
-
 /** Time allowed for a child to open its runtime or answer a command before the bench gives up. */
 const replyTimeoutMs = 60_000;
 
@@ -42,15 +40,16 @@ export class WorkerProcess {
   }
 
   /**
-   * Spawns the worker and resolves once its runtime is open, with the RSS it reported then.
+   * Spawns `childScript`, the compiled worker child, with plain `node`, and resolves once its runtime is open, with the RSS it reported then.
    * Its stdout and stderr, the worker's JSON log, go to `worker-SUBSCRIPTION.log` in `logDir`.
    */
   static async spawn(
+    childScript: string,
     settings: ChildSettings,
     logDir: string,
   ): Promise<{ worker: WorkerProcess; readyRss: number }> {
     const logFd = openSync(join(logDir, `worker-${settings.BENCH_SUBSCRIPTION}.log`), 'a');
-    const child = spawn(process.execPath, ['--import', 'tsx', childScript], {
+    const child = spawn(process.execPath, [childScript], {
       stdio: ['ignore', logFd, logFd, 'ipc'],
       env: { ...process.env, ...settings, METADATA_SERVER_DETECTION: 'none' },
     });
