@@ -84,6 +84,7 @@ export async function openRuntime(
   const dispatcher = new Dispatcher({
     store,
     sinks: { spar: sparSink, email: emailSink },
+    alertAfterMs: config.outboxAlertAfterMs,
     logger: logger.child({ component: 'outbox' }),
   });
 

@@ -115,6 +115,7 @@ const envSchema = z.object({
     z.string().default(new URL('zips.csv', bundledCatalogDir).pathname),
   ),
   NOTIFY_NO_ASSEMBLY: booleanFlag(true),
+  OUTBOX_ALERT_AFTER_MINUTES: positiveInt(360),
   SPAR_CANCEL_REASONS: cancelReasons,
   PORT: z.preprocess(
     emptyAsUndefined,
@@ -156,6 +157,8 @@ export interface Config {
   };
   catalog: { skusFile: string; zipsFile: string };
   rules: { notifyNoAssembly: boolean; cancelReasons: string[] | null };
+  /** An action still undelivered this long after it was queued alerts the developers once. */
+  outboxAlertAfterMs: number;
   port: number;
   logLevel: z.infer<typeof logLevel>;
 }
@@ -208,6 +211,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       notifyNoAssembly: values.NOTIFY_NO_ASSEMBLY,
       cancelReasons: values.SPAR_CANCEL_REASONS,
     },
+    outboxAlertAfterMs: values.OUTBOX_ALERT_AFTER_MINUTES * 60_000,
     port: values.PORT,
     logLevel: values.LOG_LEVEL,
   });
