@@ -26,7 +26,7 @@ function setUp(options: { logToStderr?: boolean; quiet?: boolean } = {}): {
   config: Readonly<Config>;
   logger: Logger;
 } {
-  // The demo prints its own report, so its logs stay quiet unless LOG_LEVEL asks for more.
+  // The demo prints its own report, so it logs only errors unless LOG_LEVEL is set.
   const config = loadConfig(
     options.quiet === true ? { LOG_LEVEL: 'error', ...process.env } : process.env,
   );
