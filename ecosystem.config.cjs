@@ -10,8 +10,9 @@ module.exports = {
       instances: 1,
       exec_mode: 'fork',
       env: { NODE_ENV: 'production' },
-      // serve stops gracefully within 8 s; pm2 sends SIGKILL after kill_timeout.
-      kill_timeout: 10000,
+      // serve stops gracefully within max(8 s, SPAR_TIMEOUT_MS + 3 s), 13 s with the default
+      // SPAR timeout; pm2 sends SIGKILL after kill_timeout. Raise both together.
+      kill_timeout: 15000,
       // RSS stays under 200 MB at full load in `npm run bench`; past 300 MB something leaks.
       max_memory_restart: '300M',
       // Restart a crashing worker with a growing delay (100 ms doubling up to 15 s) instead of a tight loop.

@@ -67,7 +67,10 @@ program
   .description('Run the worker: Pub/Sub subscriber, outbox dispatcher and HTTP app (GET /healthz).')
   .action(async () => {
     const { config, logger } = setUp();
-    process.exitCode = await serve(config, logger, { shutdownDeadlineMs: 8_000 });
+    // The deadline leaves room for a SPAR call in progress to time out on its own, so a stop
+    // during an outage still closes the database cleanly. pm2's kill_timeout is set above it.
+    const shutdownDeadlineMs = Math.max(8_000, config.spar.timeoutMs + 3_000);
+    process.exitCode = await serve(config, logger, { shutdownDeadlineMs });
   });
 
 program

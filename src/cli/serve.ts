@@ -8,7 +8,7 @@ import { PubSubWorker } from '../worker/pubsubWorker.js';
 
 export interface ServeOptions {
   /**
-   * Time allowed for a graceful stop. pm2 sends SIGKILL after `kill_timeout` (10 s in
+   * Time allowed for a graceful stop. pm2 sends SIGKILL after `kill_timeout` (15 s in
    * ecosystem.config.cjs), so this must stay below it.
    */
   shutdownDeadlineMs: number;
