@@ -1,7 +1,7 @@
 /**
  * The benchmark parts that run on the Pub/Sub emulator: throughput of the full pipeline
  * against an ack-only baseline, and the worker's memory over a long run. The emulator and
- * the publisher run in this process; each worker runs in its own child process.
+ * the publisher run in this process, and each worker runs in its own child process.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,7 +37,7 @@ export interface ThroughputRun {
   outboxWaitingAtLastAck: number;
   /** Time after the last ack until the dispatcher had delivered every action. */
   outboxDrainSeconds: number;
-  /** Deliveries the emulator made; more than `messages` means redeliveries. */
+  /** Deliveries the emulator made. More than `messages` means redeliveries. */
   deliveries: number;
   nacked: number;
   peakRssBytes: number;

@@ -17,7 +17,7 @@ const { formatTable } = await import('./report.js');
 const options = parseBenchOptions(process.argv.slice(2));
 const report = await runBench(options);
 if (options.json) {
-  // The table still goes to stderr, so a person watching sees the result.
+  // The table still goes to stderr, for the person running the bench.
   process.stderr.write(formatTable(report));
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 } else {

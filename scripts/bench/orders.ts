@@ -1,8 +1,8 @@
 /**
- * Generates many distinct Shopify order lifecycles for the benchmark from the bundled fixtures:
- * every order in fixtures/messages/ that has both an `orders/create` and an `orders/fulfilled`
- * message becomes a template, and each generated order copies one template under a new order
- * id, order name and webhook ids. Generation is deterministic, so two runs publish the same bytes.
+ * Generates many distinct Shopify order lifecycles for the benchmark from the bundled fixtures.
+ * Every order in fixtures/messages/ that has both an `orders/create` and an `orders/fulfilled`
+ * message becomes a template. Each generated order copies one template under a new order id,
+ * order name and webhook ids. Generation is deterministic, so two runs publish the same bytes.
  */
 import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';

@@ -18,9 +18,9 @@ import { progress } from './progress.js';
 
 export interface BenchOptions {
   json: boolean;
-  /** Orders per throughput run; each order is two messages. */
+  /** Orders per throughput run. Each order is two messages. */
   orders: number;
-  /** Runs of each throughput side; the median is reported. */
+  /** Runs of each throughput side. The report gives the median. */
   runs: number;
   memoryBatches: number;
   memoryBatchOrders: number;
@@ -35,7 +35,7 @@ export interface BenchReport {
     memoryBytes: number;
     node: string;
     os: string;
-    /** 1-minute load average at the start; other processes on the machine share the CPU. */
+    /** 1-minute load average at the start, because other processes on the machine share the CPU. */
     loadAverageAtStart: number;
   };
   options: BenchOptions;
@@ -77,7 +77,7 @@ export function parseBenchOptions(args: string[]): BenchOptions {
   };
 }
 
-/** Runs every measurement and returns the report; removes its temporary directory at the end. */
+/** Runs every measurement and returns the report. Removes its temporary directories at the end. */
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const startedAt = performance.now();
   const machine = describeMachine();

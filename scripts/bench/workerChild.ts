@@ -34,7 +34,7 @@ export type ChildReply =
       peakRss: number;
       heapUsed: number;
       heapTotal: number;
-      /** Memory outside the V8 heap that V8 knows of, such as Buffers. */
+      /** Memory outside the V8 heap that V8 tracks, such as Buffers. */
       external: number;
       acked: number;
       nacked: number;
@@ -50,7 +50,7 @@ export interface ChildSettings {
   BENCH_SUBSCRIPTION: string;
   BENCH_DATABASE_URL: string;
   BENCH_MAIL_DIR: string;
-  /** The bundled catalog files; the compiled child cannot find them relative to itself. */
+  /** The bundled catalog files, which the compiled child cannot find relative to itself. */
   BENCH_SKUS_FILE: string;
   BENCH_ZIPS_FILE: string;
 }
@@ -59,9 +59,10 @@ export interface ChildSettings {
 const rssSampleIntervalMs = 50;
 
 const mode = requireEnv('BENCH_MODE');
-if (mode !== 'pipeline' && mode !== 'ack-only') throw new Error(`Invalid BENCH_MODE ${mode}`);
+if (mode !== 'pipeline' && mode !== 'ack-only')
+  throw new Error(`Invalid BENCH_MODE ${mode}: expected pipeline or ack-only`);
 
-// Production settings, from the same loader `serve` uses; only the wiring differs.
+// Production settings, from the same loader `serve` uses. Only the wiring differs.
 const config = loadConfig({
   DATABASE_URL: requireEnv('BENCH_DATABASE_URL'),
   PUBSUB_PROJECT_ID: requireEnv('BENCH_PROJECT'),
@@ -155,7 +156,7 @@ async function handle(command: ParentCommand): Promise<void> {
   }
 }
 
-/** A pipeline that does no work, so the worker acks each message as soon as it arrives. */
+/** Returns a pipeline that does no work, so the worker acks each message as soon as it arrives. */
 function ackOnlyPipeline(): Pipeline {
   const stub: Pick<Pipeline, 'process'> = {
     process: (message) =>
@@ -171,7 +172,7 @@ function ackOnlyPipeline(): Pipeline {
         durationMs: 0,
       }),
   };
-  // PubSubWorker calls only `process`; Pipeline's private fields make the cast necessary.
+  // PubSubWorker calls only `process`. Pipeline's private fields make the cast necessary.
   return stub as Pipeline;
 }
 

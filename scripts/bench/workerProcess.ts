@@ -3,7 +3,7 @@ import { openSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildReply, ChildSettings, ParentCommand } from './workerChild.js';
 
-/** Time allowed for a child to open its runtime or answer a command before the bench gives up. */
+/** Time allowed for a child to open its runtime or reply to a command before the bench gives up. */
 const replyTimeoutMs = 60_000;
 
 /** Time a child that replied `stopped` gets to exit by itself before it is killed. */
