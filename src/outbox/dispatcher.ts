@@ -140,9 +140,11 @@ export class Dispatcher {
 
     const sink = row.action.type === 'email' ? this.#options.sinks.email : this.#options.sinks.spar;
     const startedAt = performance.now();
+    // A held email never reached its sink; when its SPAR call failed, that call alerted already.
+    const held = await this.#checkPrerequisite(row);
     let result: DeliveryResult;
     try {
-      result = await sink.deliver(row, { store, logger });
+      result = held ?? (await sink.deliver(row, { store, logger }));
     } catch (error) {
       // A sink reports expected failures as results; anything thrown is unexpected, so it is
       // retried like a transient failure rather than lost.
@@ -167,7 +169,9 @@ export class Dispatcher {
           { durationMs, error: result.error },
           'action failed permanently; developers alerted',
         );
-        await this.#alert(row, `permanent failure: ${result.error}`, `error:failed:${row.id}`);
+        if (held === undefined) {
+          await this.#alert(row, `permanent failure: ${result.error}`, `error:failed:${row.id}`);
+        }
         return;
       case 'deferred':
         await store.updateAction(row.id, { status: 'pending', nextAttemptAt: result.until });
@@ -201,6 +205,28 @@ export class Dispatcher {
     }
   }
 
+  /**
+   * Holds an email that reports a SPAR call until that call is done: the owners must not read
+   * "sent to SPAR" while the job is still retrying or was rejected. Returns undefined when the
+   * email may go now.
+   */
+  async #checkPrerequisite(row: OutboxRow): Promise<DeliveryResult | undefined> {
+    if (row.action.type !== 'email' || row.orderId === null) return undefined;
+    const required = sparCallReportedBy[row.action.kind];
+    if (required === undefined) return undefined;
+
+    const call = await this.#options.store.findAction(row.shop, row.orderId, required);
+    if (call === undefined || call.status === 'done') return undefined;
+    if (call.status === 'failed') {
+      return { status: 'failed', error: `${required} failed, so this email is not sent` };
+    }
+    return {
+      status: 'deferred',
+      reason: `waiting for ${required} to be delivered`,
+      until: new Date(this.#options.clock().getTime() + this.#options.pollIntervalMs * 5),
+    };
+  }
+
   async #alert(row: OutboxRow, reason: string, dedupeKey: string): Promise<void> {
     // An undeliverable alert must not queue an alert about itself, or a broken SMTP server
     // would fill the outbox.
@@ -226,6 +252,12 @@ export class Dispatcher {
     await this.#options.store.enqueueActions(`outbox:${row.id}`, row.shop, row.orderId, [alert]);
   }
 }
+
+/** Emails that announce a SPAR call, and the dedupe key of that call. */
+const sparCallReportedBy: Partial<Record<EmailAction['kind'], string>> = {
+  spar_posted: 'spar.create',
+  spar_cancelled: 'spar.cancel',
+};
 
 function describe(action: Action): string {
   return action.type === 'email' ? `email:${action.kind}` : action.type;

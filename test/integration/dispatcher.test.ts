@@ -1,0 +1,98 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openRuntime, type Runtime } from '../../src/app/runtime.js';
+import { loadConfig } from '../../src/config/config.js';
+import { readMessageFile } from '../../src/ingress/messageFiles.js';
+import { createLogger } from '../../src/log/logger.js';
+import { startMockSpar, type MockSpar } from '../../src/spar/mockSparServer.js';
+
+const logger = createLogger({ level: 'silent' });
+const singleLeg = path.resolve('fixtures/messages/01-single-leg.ndjson');
+
+describe('Dispatcher with SPAR', () => {
+  let dir: string;
+  let spar: MockSpar;
+  let runtime: Runtime | undefined;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'spar-bridge-dispatcher-'));
+    spar = await startMockSpar({ apiKey: 'right-key' });
+  });
+
+  afterEach(async () => {
+    await runtime?.close();
+    runtime = undefined;
+    await spar.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function replayWithKey(apiKey: string): Promise<Runtime> {
+    const config = loadConfig({
+      DATABASE_URL: `sqlite:${path.join(dir, 'db.sqlite')}`,
+      SPAR_BASE_URL: spar.url,
+      SPAR_API_KEY: apiKey,
+      MAIL_DIR: path.join(dir, 'mail'),
+    });
+    const opened = await openRuntime(config, logger, { databaseUrl: config.databaseUrl });
+    for (const message of await readMessageFile(singleLeg)) await opened.pipeline.process(message);
+    return opened;
+  }
+
+  async function emailKindsWritten(): Promise<string[]> {
+    const files = await readdir(path.join(dir, 'mail')).catch(() => []);
+    return files.map((file) => file.replace(/^.*?-(spar_posted|order_received|error)-.*$/, '$1'));
+  }
+
+  it('sends spar_posted after the job exists', async () => {
+    runtime = await replayWithKey('right-key');
+
+    expect(await runtime.dispatcher.drain(10_000)).toBe(true);
+
+    const rows = await runtime.store.listActions();
+    const create = rows.find((row) => row.action.type === 'spar.create');
+    const posted = rows.find(
+      (row) => row.action.type === 'email' && row.action.kind === 'spar_posted',
+    );
+    expect(create?.status).toBe('done');
+    expect(posted?.status).toBe('done');
+    expect(spar.jobs).toHaveLength(1);
+    expect(await emailKindsWritten()).toContain('spar_posted');
+  });
+
+  it('withholds spar_posted when SPAR rejects', async () => {
+    runtime = await replayWithKey('wrong-key');
+
+    await runtime.dispatcher.drain(10_000);
+
+    const rows = await runtime.store.listActions();
+    const create = rows.find((row) => row.action.type === 'spar.create');
+    const posted = rows.find(
+      (row) => row.action.type === 'email' && row.action.kind === 'spar_posted',
+    );
+    expect(create?.status).toBe('failed');
+    expect(posted?.status).toBe('failed');
+    expect(posted?.lastError).toContain('spar.create failed');
+    expect(await emailKindsWritten()).not.toContain('spar_posted');
+    expect(await emailKindsWritten()).toContain('error');
+  });
+
+  it('holds spar_posted while SPAR is down', async () => {
+    await spar.close();
+    runtime = await replayWithKey('right-key');
+
+    await runtime.dispatcher.step();
+    await runtime.dispatcher.step();
+
+    const rows = await runtime.store.listActions();
+    const create = rows.find((row) => row.action.type === 'spar.create');
+    const posted = rows.find(
+      (row) => row.action.type === 'email' && row.action.kind === 'spar_posted',
+    );
+    expect(create?.status).not.toBe('done');
+    expect(posted?.status).toBe('pending');
+    expect(await emailKindsWritten()).not.toContain('spar_posted');
+    spar = await startMockSpar({ apiKey: 'right-key' });
+  });
+});
