@@ -5,6 +5,8 @@ module.exports = {
     {
       name: 'spar-bridge',
       script: 'dist/cli/main.js',
+      // The Node 24 that npm ci installs into node_modules, whatever the VM's own Node is.
+      interpreter: require('node:path').join(__dirname, 'node_modules', '.bin', 'node'),
       args: 'serve',
       cwd: __dirname,
       instances: 1,

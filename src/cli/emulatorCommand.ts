@@ -52,7 +52,7 @@ export async function runEmulator(
   write('Run the worker against it in another terminal:');
   write(
     `  PUBSUB_EMULATOR_HOST=${emulator.host} PUBSUB_PROJECT_ID=${options.project} ` +
-      `PUBSUB_SUBSCRIPTION=${options.subscription} node dist/cli/main.js serve`,
+      `PUBSUB_SUBSCRIPTION=${options.subscription} npm run cli -- serve`,
   );
   write('Press Ctrl+C to stop the emulator.');
 

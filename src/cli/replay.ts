@@ -30,13 +30,15 @@ interface DeliveryReport {
  * Runs every message of the files through the worker's pipeline, in order, and prints one
  * result per message. Returns the process exit code: 0 when every message was processed
  * (rejected messages included, because rejecting is the expected handling of bad input),
- * 1 when a message could not be processed or deliveries were still waiting at the deadline.
+ * 1 when a message could not be processed, a delivery failed, or deliveries were still
+ * waiting at the deadline.
  */
 export async function replay(
   config: Readonly<Config>,
   logger: Logger,
   options: ReplayOptions,
   write: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+  writeReport: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
 ): Promise<number> {
   // Every file is read and parsed before anything is recorded, so a bad file later in the
   // list fails the run before earlier files' actions are committed and left undelivered.
@@ -85,15 +87,20 @@ export async function replay(
     if (!options.dryRun && results.some((result) => result.actions.length > 0)) {
       const drained = await runtime.dispatcher.drain(options.waitSeconds * 1000);
       const deliveries = await collectDeliveries(runtime.store, results);
+      // With --json, stdout holds exactly one object per message, so delivery reports go to
+      // stderr, as JSON lines too.
       for (const delivery of deliveries) {
-        write(options.json ? JSON.stringify({ delivery }) : formatDelivery(delivery));
+        if (options.json) writeReport(JSON.stringify({ delivery }));
+        else write(formatDelivery(delivery));
       }
+      if (deliveries.some((delivery) => delivery.status === 'failed')) exitCode = 1;
       if (!drained) {
         exitCode = 1;
         const warning =
           `some actions were still waiting after ${options.waitSeconds}s; ` +
           'they stay in the outbox and `spar-bridge serve` delivers them';
-        write(options.json ? JSON.stringify({ warning }) : `warning: ${warning}`);
+        if (options.json) writeReport(JSON.stringify({ warning }));
+        else write(`warning: ${warning}`);
       }
     }
   } finally {

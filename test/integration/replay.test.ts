@@ -397,7 +397,8 @@ describe('replay command', { timeout: 90_000 }, () => {
     expect(emails.filter((name) => name.includes('spar_posted'))).toHaveLength(1);
     expect(emails.filter((name) => name.includes('spar_cancelled'))).toHaveLength(1);
     expect(emails).toHaveLength(3);
-    const deliveries = jsonLines(run.stdout)
+    expect(jsonLines(run.stdout).filter((line) => 'delivery' in line)).toEqual([]);
+    const deliveries = jsonLines(run.stderr)
       .filter((line) => 'delivery' in line)
       .map((line) => line.delivery as { action: string; status: string });
     expect(deliveries.map((delivery) => delivery.action).sort()).toEqual([
@@ -473,8 +474,10 @@ describe('replay command', { timeout: 90_000 }, () => {
 
     expect(run.code).toBe(1);
     const lines = run.stdout.split('\n').filter((line) => line.trim() !== '');
-    expect(lines.length).toBeGreaterThan(2);
+    expect(lines).toHaveLength(2);
     for (const line of lines) expect(() => JSON.parse(line) as unknown).not.toThrow();
+    const reports = jsonLines(run.stderr);
+    expect(reports.some((line) => 'warning' in line)).toBe(true);
   });
 
   it('missing file fails clearly', async (context) => {

@@ -1,0 +1,190 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { loadConfig, type Config } from '../config/config.js';
+import { ConfigError, InvalidInputError, SparBridgeError } from '../errors.js';
+import { handledTopics, parseTopic } from '../shopify/topics.js';
+import { createLogger, type Logger } from '../log/logger.js';
+import { writeMailPreviews } from '../mail/writeMailPreviews.js';
+import { runDemo } from './demo.js';
+import { runEmulator } from './emulatorCommand.js';
+import { replay } from './replay.js';
+import { seekSubscription } from './seek.js';
+import { serve } from './serve.js';
+
+// Google's client libraries must never probe the cloud metadata server from a developer
+// machine. On Google Cloud, set METADATA_SERVER_DETECTION explicitly to enable the probe.
+process.env.METADATA_SERVER_DETECTION ??= 'none';
+
+function parsePositiveInt(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed <= 0) {
+    throw new InvalidArgumentError('expected a positive whole number');
+  }
+  return parsed;
+}
+
+function setUp(options: { logToStderr?: boolean; quiet?: boolean } = {}): {
+  config: Readonly<Config>;
+  logger: Logger;
+} {
+  // The demo prints its own report, so it logs only errors unless LOG_LEVEL is set.
+  const config = loadConfig(
+    options.quiet === true ? { LOG_LEVEL: 'error', ...process.env } : process.env,
+  );
+  // Commands that print results to stdout send their logs to stderr so both stay readable.
+  const logger = createLogger({
+    level: config.logLevel,
+    ...(options.logToStderr === true ? { destination: process.stderr, pretty: false } : {}),
+  });
+  return { config, logger };
+}
+
+interface ReplayFlags {
+  dryRun: boolean;
+  json: boolean;
+  topic?: string;
+  waitSeconds: number;
+  seek?: string;
+}
+
+interface EmulatorFlags {
+  host: string;
+  port: number;
+  project: string;
+  topic: string;
+  subscription: string;
+  publish: string[];
+}
+
+const program = new Command()
+  .name('spar-bridge')
+  .description(
+    'Books furniture assembly with SPAR from Shopify order webhooks delivered through Pub/Sub.',
+  )
+  .showHelpAfterError();
+
+program
+  .command('serve')
+  .description('Run the worker: Pub/Sub subscriber, outbox dispatcher and HTTP app (GET /healthz).')
+  .action(async () => {
+    const { config, logger } = setUp();
+    // The deadline leaves room for a SPAR call in progress to time out on its own, so a stop
+    // during an outage still closes the database cleanly. pm2's kill_timeout is set above it.
+    const shutdownDeadlineMs = Math.max(8_000, config.spar.timeoutMs + 3_000);
+    process.exitCode = await serve(config, logger, { shutdownDeadlineMs });
+  });
+
+program
+  .command('replay')
+  .description('Run Pub/Sub messages from files through the same pipeline as the worker.')
+  .argument(
+    '[files...]',
+    'gcloud pull JSON, JSON/NDJSON Pub/Sub messages, or a bare webhook body with --topic',
+  )
+  .option('--dry-run', 'decide against a scratch database and perform no side effect', false)
+  .option('--json', 'print one JSON object per message', false)
+  .option(
+    '--topic <topic>',
+    'treat each FILE as a bare webhook body for this topic, e.g. orders/create',
+  )
+  .addOption(
+    new Option(
+      '--wait-seconds <seconds>',
+      'how long to wait for the created actions to be delivered',
+    )
+      .default(60)
+      .argParser(parsePositiveInt),
+  )
+  .option(
+    '--seek <time>',
+    'seek PUBSUB_SUBSCRIPTION back to this ISO 8601 time, so the running worker receives those messages again',
+  )
+  .action(async (files: string[], flags: ReplayFlags) => {
+    const { config, logger } = setUp({ logToStderr: true });
+    const { seek, ...replayFlags } = flags;
+    if (seek !== undefined) {
+      if (files.length > 0 || replayFlags.dryRun || replayFlags.topic !== undefined) {
+        throw new InvalidInputError(
+          '--seek rewinds the live subscription; it takes no FILE, --dry-run or --topic',
+        );
+      }
+      const time = await seekSubscription(config, seek);
+      process.stdout.write(
+        `Subscription ${config.pubsub.subscription ?? ''} now delivers again every retained message published since ${time.toISOString()}.\n`,
+      );
+      return;
+    }
+    if (files.length === 0) {
+      throw new InvalidInputError('replay needs at least one FILE, or --seek TIME');
+    }
+    if (replayFlags.topic !== undefined && parseTopic(replayFlags.topic) === undefined) {
+      throw new InvalidInputError(
+        `--topic ${replayFlags.topic}: not a topic spar-bridge handles; use one of ${handledTopics.join(', ')}`,
+      );
+    }
+    process.exitCode = await replay(config, logger, { files, ...replayFlags });
+  });
+
+program
+  .command('demo')
+  .description(
+    'Replay the bundled order lifecycles on the embedded defaults and print what happened.',
+  )
+  .option('--out <dir>', 'folder for the demo database and emails (emptied first)', './var/demo')
+  .action(async (flags: { out: string }) => {
+    const { config, logger } = setUp({ logToStderr: true, quiet: true });
+    process.exitCode = await runDemo(config, logger.child({ demo: true }), {
+      outputDir: flags.out,
+    });
+  });
+
+program
+  .command('emulator')
+  .description(
+    "Start the local Pub/Sub emulator with the worker's topic and subscription (development only).",
+  )
+  .option('--host <host>', 'interface to listen on', '127.0.0.1')
+  .addOption(
+    new Option('--port <port>', 'port to listen on').default(8085).argParser(parsePositiveInt),
+  )
+  .option('--project <id>', 'project id', 'spar-bridge-local')
+  .option('--topic <id>', 'topic Shopify publishes to', 'shopify-orders')
+  .option('--subscription <id>', 'subscription the worker reads', 'spar-bridge')
+  .option('--publish <files...>', 'publish the messages of these files once started', [])
+  .action(async (flags: EmulatorFlags) => {
+    const { logger } = setUp();
+    process.exitCode = await runEmulator(flags, logger.child({ component: 'emulator' }));
+  });
+
+const mail = program.command('mail').description('Email tools.');
+mail
+  .command('preview')
+  .description('Render the email templates with sample data to HTML and text files.')
+  .argument('[kind]', 'one email kind, such as spar_posted; every kind when omitted')
+  .option('--out <dir>', 'folder for the preview files', './var/mail-preview')
+  .action(async (kind: string | undefined, flags: { out: string }) => {
+    const written = await writeMailPreviews({
+      dir: flags.out,
+      ...(kind === undefined ? {} : { kind }),
+    });
+    for (const file of written) process.stdout.write(`${file}\n`);
+  });
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  // Expected failures print their message, which says what to fix, without a stack trace:
+  // exit 2 for invalid configuration or input, 1 for anything else the service classified.
+  if (error instanceof ConfigError || error instanceof InvalidInputError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = 2;
+  } else if (error instanceof SparBridgeError) {
+    process.stderr.write(`${error.code}: ${error.message}\n`);
+    process.exitCode = error.code === 'CATALOG_UNAVAILABLE' ? 2 : 1;
+  } else if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE') {
+    process.stderr.write(`${error.message}: set PORT to a free port\n`);
+    process.exitCode = 1;
+  } else {
+    throw error;
+  }
+}
