@@ -40,7 +40,7 @@ export async function openRuntime(
 ): Promise<Runtime> {
   const store = await createStore({
     databaseUrl: options.databaseUrl,
-    logger: logger.child({ component: 'store' }),
+    logger,
   });
   await store.migrate();
   if (options.recoverInFlight === true) {
