@@ -5,6 +5,7 @@ import { readMessageFile } from '../ingress/messageFiles.js';
 import type { EventResult } from '../ingress/pipeline.js';
 import type { ActionSummary } from '../ingress/actionSummary.js';
 import { openRuntime } from '../app/runtime.js';
+import { DryRunSeeder, processSeeded } from './dryRunSeeder.js';
 import type { OutboxRow } from '../store/types.js';
 
 export interface ReplayOptions {
@@ -49,10 +50,19 @@ export async function replay(
   }
 
   const runtime = await openRuntime(config, logger, {
-    // A dry run decides against a scratch database, so it records every decision and leaves
-    // the real event log, order state and outbox untouched.
+    // A dry run decides against a scratch database seeded from the real one, so it records
+    // every decision and leaves the real event log, order state and outbox untouched.
     databaseUrl: options.dryRun ? 'sqlite::memory:' : config.databaseUrl,
   });
+  let seeder: DryRunSeeder | undefined;
+  try {
+    seeder = options.dryRun
+      ? await DryRunSeeder.open(config.databaseUrl, runtime.store, logger)
+      : undefined;
+  } catch (error) {
+    await runtime.close();
+    throw error;
+  }
 
   let exitCode = 0;
   const results: EventResult[] = [];
@@ -60,7 +70,7 @@ export async function replay(
     for (const { file, messages } of inputs) {
       for (const message of messages) {
         try {
-          const result = await runtime.pipeline.process(message);
+          const result = await processSeeded(runtime.pipeline, seeder, message);
           results.push(result);
           write(
             options.json ? JSON.stringify(toJson(result)) : formatResult(results.length, result),
@@ -104,6 +114,7 @@ export async function replay(
       }
     }
   } finally {
+    await seeder?.close();
     await runtime.close();
   }
   return exitCode;

@@ -370,6 +370,30 @@ describe('replay command', { timeout: 90_000 }, () => {
     expect(await store.listActions({ orderId: '6512049001002' })).toEqual([]);
   });
 
+  it('dry run decides from stored state', async (context) => {
+    const { env, dir, databaseFile } = await workspace(context);
+    const create = path.join(dir, 'create.ndjson');
+    const whole = path.join(messagesDir, '01-single-leg.ndjson');
+    const [createLine] = (await readFile(whole, 'utf8')).split('\n');
+    await writeFile(create, `${createLine}\n`);
+    await runCli(['replay', '--json', create], env);
+
+    const run = await runCli(['replay', '--dry-run', '--json', whole], env);
+
+    expect(run.code).toBe(0);
+    const [createResult, fulfilledResult] = resultLines(run.stdout);
+    expect(createResult?.outcome).toBe('duplicate');
+    expect(fulfilledResult?.outcome).toBe('applied');
+    expect(fulfilledResult?.actions.map(describeAction)).toEqual([
+      'spar.create DESK-72-ASM x1 @149.00',
+      'email spar_posted',
+    ]);
+    const store = await createStore({ databaseUrl: `sqlite:${databaseFile}`, logger });
+    context.onTestFinished(() => store.close());
+    expect(await store.listEvents()).toHaveLength(1);
+    expect(await store.listActions({ status: 'pending' })).toEqual([]);
+  });
+
   it('dry run creates no files', async (context) => {
     const { env, databaseFile, mailDir } = await workspace(context);
 
