@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { loadConfig, type Config } from '../config/config.js';
 import { ConfigError, InvalidInputError, SparBridgeError } from '../errors.js';
 import { handledTopics, parseTopic } from '../shopify/topics.js';
@@ -57,6 +57,7 @@ interface EmulatorFlags {
 }
 
 const program = new Command()
+  .exitOverride()
   .name('spar-bridge')
   .description(
     'Books furniture assembly with SPAR from Shopify order webhooks delivered through Pub/Sub.',
@@ -81,7 +82,11 @@ program
     '[files...]',
     'gcloud pull JSON, JSON/NDJSON Pub/Sub messages, or a bare webhook body with --topic',
   )
-  .option('--dry-run', 'decide against a scratch database and perform no side effect', false)
+  .option(
+    '--dry-run',
+    'decide in a scratch database seeded from DATABASE_URL; no side effect',
+    false,
+  )
   .option('--json', 'print one JSON object per message', false)
   .option(
     '--topic <topic>',
@@ -175,7 +180,10 @@ try {
 } catch (error) {
   // Expected failures print their message, which says what to fix, without a stack trace:
   // exit 2 for invalid configuration or input, 1 for anything else the service classified.
-  if (error instanceof ConfigError || error instanceof InvalidInputError) {
+  if (error instanceof CommanderError) {
+    // Commander has printed the problem already; help and version requests are not errors.
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else if (error instanceof ConfigError || error instanceof InvalidInputError) {
     process.stderr.write(`${error.message}\n`);
     process.exitCode = 2;
   } else if (error instanceof SparBridgeError) {

@@ -46,7 +46,9 @@ export async function replay(
   const inputs: { file: string; messages: InboundMessage[] }[] = [];
   for (const file of options.files) {
     const topic = options.topic === undefined ? {} : { topic: options.topic };
-    inputs.push({ file, messages: await readMessageFile(file, topic) });
+    const messages = await readMessageFile(file, topic);
+    if (messages.length === 0) writeReport(`warning: ${file} contains no messages`);
+    inputs.push({ file, messages });
   }
 
   const runtime = await openRuntime(config, logger, {

@@ -34,7 +34,8 @@ export function coverageOf(
       covered: false,
       zip,
       countryCode,
-      reason: `country ${countryCode ?? 'missing'} is not US`,
+      reason:
+        countryCode === null ? 'shipping country missing' : `country ${countryCode} is not US`,
     };
   }
   if (zip === null) return { covered: false, zip, countryCode, reason: 'ZIP missing or malformed' };

