@@ -6,6 +6,9 @@ import { openRuntime, type Runtime } from '../../src/app/runtime.js';
 import { loadConfig } from '../../src/config/config.js';
 import { readMessageFile } from '../../src/ingress/messageFiles.js';
 import { createLogger } from '../../src/log/logger.js';
+import { createMailSink } from '../../src/mail/createMailSink.js';
+import { Dispatcher } from '../../src/outbox/dispatcher.js';
+import { createSparSink } from '../../src/spar/createSparSink.js';
 import { startMockSpar, type MockSpar } from '../../src/spar/mockSparServer.js';
 
 const logger = createLogger({ level: 'silent' });
@@ -93,6 +96,46 @@ describe('Dispatcher with SPAR', () => {
     expect(create?.status).not.toBe('done');
     expect(posted?.status).toBe('pending');
     expect(await emailKindsWritten()).not.toContain('spar_posted');
+    spar = await startMockSpar({ apiKey: 'right-key' });
+  });
+
+  it('alerts once for a stuck action', async () => {
+    const hourMs = 60 * 60_000;
+    await spar.close();
+    runtime = await replayWithKey('right-key');
+    const config = loadConfig({
+      SPAR_BASE_URL: spar.url,
+      SPAR_API_KEY: 'right-key',
+      MAIL_DIR: path.join(dir, 'mail'),
+    });
+    let nowMs = Date.now();
+    const dispatcher = new Dispatcher({
+      store: runtime.store,
+      sinks: {
+        spar: createSparSink({ spar: config.spar, logger, breaker: { failureThreshold: 100 } }),
+        email: createMailSink({ mail: config.mail }),
+      },
+      logger,
+      alertAfterMs: hourMs,
+      clock: () => new Date(nowMs),
+    });
+
+    await dispatcher.step();
+    const stuckAlerts = async () =>
+      (await runtime!.store.listActions()).filter(
+        (row) => row.action.type === 'email' && row.dedupeKey.startsWith('error:stuck:'),
+      );
+    expect(await stuckAlerts()).toHaveLength(0);
+
+    nowMs += 2 * hourMs;
+    await dispatcher.step();
+    nowMs += 2 * hourMs;
+    await dispatcher.step();
+
+    const alerts = await stuckAlerts();
+    expect(alerts).toHaveLength(1);
+    const alert = alerts[0]?.action;
+    expect(alert?.type === 'email' ? alert.details.reason : '').toContain('spar.create');
     spar = await startMockSpar({ apiKey: 'right-key' });
   });
 });
