@@ -127,7 +127,7 @@ export class Pipeline {
       return () => ({ outcome: 'ignored', explanation, actions: [] });
     }
 
-    const validated = validateBody(topic, message.data);
+    const validated = validateBody(topic, message.data, sentAt(message, inbox.receivedAt));
     inbox.orderId = validated.orderId;
     if (!validated.ok) return () => this.#reject(inbox, shop, validated.reason);
 
@@ -178,4 +178,17 @@ export class Pipeline {
 
 function describeSummary(summary: ActionSummary): string {
   return summary.type === 'email' ? `email:${summary.kind}` : summary.type;
+}
+
+/**
+ * When the message left Shopify, as well as it is known: `X-Shopify-Triggered-At`, else the
+ * Pub/Sub publish time, else when it was received.
+ */
+function sentAt(message: InboundMessage, receivedAt: Date): Date {
+  const candidates = [readShopifyHeaders(message.attributes).triggeredAt, message.publishTime];
+  for (const candidate of candidates) {
+    const time = candidate === undefined || candidate === null ? Number.NaN : Date.parse(candidate);
+    if (!Number.isNaN(time)) return new Date(time);
+  }
+  return receivedAt;
 }

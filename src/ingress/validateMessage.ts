@@ -9,10 +9,19 @@ export type ValidatedBody =
   | { ok: false; reason: string; orderId: string | null };
 
 /**
- * Parses and validates a webhook body for its topic. The failure reason names the field,
- * such as `line_items[0].quantity: expected number, received string`.
+ * How far an order's `updated_at` may lie after the message was sent. Shopify stamps both
+ * from its own clock, so more than clock jitter means a corrupt or hand-made body.
  */
-export function validateBody(topic: Topic, data: Buffer): ValidatedBody {
+export const maxUpdatedAtLeadMs = 60 * 60_000;
+
+/**
+ * Parses and validates a webhook body for its topic. The failure reason names the field,
+ * such as `line_items[0].quantity: expected number, received string`. An order body whose
+ * `updated_at` lies more than `maxUpdatedAtLeadMs` after `sentAt` is rejected too: because
+ * rules decide from the newest `updated_at`, such a body would make every later real
+ * snapshot of the order look stale.
+ */
+export function validateBody(topic: Topic, data: Buffer, sentAt?: Date): ValidatedBody {
   let body: unknown;
   try {
     body = JSON.parse(data.toString('utf8'));
@@ -58,6 +67,17 @@ export function validateBody(topic: Topic, data: Buffer): ValidatedBody {
   const order = orderSchema.safeParse(body);
   if (!order.success)
     return { ok: false, reason: describeIssues(order.error), orderId: guessOrderId(body, 'id') };
+
+  const updatedAtMs = Date.parse(order.data.updated_at);
+  if (sentAt !== undefined && updatedAtMs - sentAt.getTime() > maxUpdatedAtLeadMs) {
+    return {
+      ok: false,
+      reason:
+        `invalid webhook body: updated_at ${order.data.updated_at} is later than the message ` +
+        `was sent (${sentAt.toISOString()}); check the clock of whatever produced it`,
+      orderId: order.data.id,
+    };
+  }
   return { ok: true, event: { kind: 'order', topic, order: order.data }, orderId: order.data.id };
 }
 

@@ -19,11 +19,12 @@ export interface PipelineMessageInput {
 
 export function pipelineMessage(input: PipelineMessageInput): InboundMessage {
   const webhookId = input.webhookId === undefined ? randomUUID() : input.webhookId;
+  const sentAt = triggeredAt(input.body);
   const headers: Record<string, string> = {
     'X-Shopify-Topic': input.topic,
     'X-Shopify-Shop-Domain': testShop,
     'X-Shopify-API-Version': '2026-10',
-    'X-Shopify-Triggered-At': '2026-12-01T14:30:05.000Z',
+    'X-Shopify-Triggered-At': sentAt.toISOString(),
   };
   if (webhookId !== null) headers['X-Shopify-Webhook-Id'] = webhookId;
 
@@ -38,9 +39,20 @@ export function pipelineMessage(input: PipelineMessageInput): InboundMessage {
     messageId: input.messageId === undefined ? randomUUID() : input.messageId,
     data: Buffer.from(text, 'utf8'),
     attributes,
-    publishTime: '2026-12-01T14:30:06.000Z',
+    publishTime: new Date(sentAt.getTime() + 1_000).toISOString(),
     deliveryAttempt: null,
   };
+}
+
+/**
+ * Returns when Shopify would send a webhook for this body: a second after its `updated_at`,
+ * as the real service stamps both from one clock. Bodies without one use a fixed time.
+ */
+function triggeredAt(body: unknown): Date {
+  const updatedAt =
+    typeof body === 'object' && body !== null && 'updated_at' in body ? body.updated_at : undefined;
+  const time = typeof updatedAt === 'string' ? Date.parse(updatedAt) : Number.NaN;
+  return new Date(Number.isNaN(time) ? Date.parse('2026-12-01T14:30:05.000Z') : time + 1_000);
 }
 
 /** Builds an order with one desk (an assembly leg) that ships to the covered ZIP 02134. */
