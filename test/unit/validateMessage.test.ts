@@ -7,7 +7,7 @@ function body(updatedAt: string): Buffer {
     id: 5550001001,
     name: '#1001',
     updatedAt,
-    lineItems: [{ id: 1, sku: 'DESK-72-ASM' }],
+    lineItems: [{ id: 1, sku: 'DESK-72-ASM', title: '72in standing desk' }],
   });
   return Buffer.from(JSON.stringify(order), 'utf8');
 }
