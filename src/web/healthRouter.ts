@@ -28,6 +28,9 @@ export function healthRouter(sources: HealthSources): Router {
     if (subscriber !== undefined && subscriber.stream !== 'open') {
       problems.push(`subscription stream is ${subscriber.stream}`);
     }
+    if (subscriber?.probeError != null) {
+      problems.push(`Pub/Sub subscription lookup failed: ${subscriber.probeError}`);
+    }
 
     let backlog: OutboxBacklog | null = null;
     try {

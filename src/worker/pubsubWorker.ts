@@ -25,6 +25,8 @@ export interface PubSubWorkerOptions {
   logger: Logger;
   /** Called after each committed message, to wake the outbox dispatcher. */
   onCommitted?: () => void;
+  /** How often the subscription is looked up to check that Pub/Sub answers. Default 60 s. */
+  probeIntervalMs?: number;
 }
 
 /** Application-level health of the subscriber, served at `GET /healthz`. */
@@ -39,6 +41,14 @@ export interface SubscriberHealth {
   acked: number;
   nacked: number;
   reopenCount: number;
+  /** Last successful lookup of the subscription. */
+  lastProbeAt: string | null;
+  /**
+   * Why the last lookup failed, or null. The streaming client retries an unreachable
+   * service without an `error` event, so this is how an outage shows while the stream
+   * still looks open.
+   */
+  probeError: string | null;
 }
 
 /**
@@ -65,7 +75,10 @@ export class PubSubWorker {
     acked: 0,
     nacked: 0,
     reopenCount: 0,
+    lastProbeAt: null,
+    probeError: null,
   };
+  #probeTimer: NodeJS.Timeout | null = null;
 
   constructor(options: PubSubWorkerOptions) {
     this.#options = options;
@@ -81,6 +94,14 @@ export class PubSubWorker {
   start(): void {
     if (this.#subscription !== null || this.#stopping) return;
     this.#open();
+
+    if (this.#probeTimer === null) {
+      void this.#probe();
+      this.#probeTimer = setInterval(() => {
+        void this.#probe();
+      }, this.#options.probeIntervalMs ?? 60_000);
+      this.#probeTimer.unref();
+    }
   }
 
   /**
@@ -92,6 +113,7 @@ export class PubSubWorker {
     const deadline = Date.now() + deadlineMs;
     this.#stopping = true;
     if (this.#reopenTimer !== null) clearTimeout(this.#reopenTimer);
+    if (this.#probeTimer !== null) clearInterval(this.#probeTimer);
     const subscription = this.#subscription;
     this.#subscription = null;
     if (subscription !== null) {
@@ -104,6 +126,30 @@ export class PubSubWorker {
       delay(Math.max(0, deadline - Date.now())),
     ]);
     await this.#client.close();
+  }
+
+  async #probe(): Promise<void> {
+    try {
+      await this.#client.subscription(this.#options.subscription).getMetadata({ timeout: 10_000 });
+      this.health.lastProbeAt = new Date().toISOString();
+      if (this.health.probeError !== null) {
+        this.#options.logger.info(
+          { subscription: this.#options.subscription },
+          'Pub/Sub reachable again',
+        );
+      }
+      this.health.probeError = null;
+    } catch (error) {
+      if (this.#stopping) return;
+      const message = error instanceof Error ? error.message : String(error);
+      if (this.health.probeError === null) {
+        this.#options.logger.warn(
+          { err: error, subscription: this.#options.subscription },
+          'Pub/Sub subscription lookup failed; check the network and the subscription name',
+        );
+      }
+      this.health.probeError = message;
+    }
   }
 
   #open(): void {

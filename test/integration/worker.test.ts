@@ -279,4 +279,63 @@ describe('PubSubWorker', () => {
     expect(worker.health.reopenCount).toBeGreaterThanOrEqual(1);
     expect(worker.health.acked).toBe(1);
   });
+
+  test('lookup failure marks healthz unhealthy', async () => {
+    const own = await startEmulator();
+    const ownClient = emulatorClient(own.host, projectId);
+    await ensureTopicAndSubscription(ownClient, {
+      topic: 'probe-orders',
+      subscription: 'probe-sub',
+    });
+    await ownClient.close();
+
+    const dir = await mkdtemp(path.join(tmpdir(), 'spar-bridge-probe-'));
+    const config = loadConfig({ DATABASE_URL: `sqlite:${path.join(dir, 'store.db')}` });
+    const logs = new LogLines();
+    const logger = createLogger({ level: 'info', destination: logs });
+    const runtime = await openRuntime(config, logger, { databaseUrl: config.databaseUrl });
+    const worker = new PubSubWorker({
+      projectId,
+      subscription: 'probe-sub',
+      emulatorHost: own.host,
+      maxMessages: 20,
+      deadLetterAttempts: 5,
+      pipeline: runtime.pipeline,
+      store: runtime.store,
+      logger,
+      probeIntervalMs: 100,
+    });
+    onTestFinished(async () => {
+      await worker.stop(1_000);
+      await runtime.close();
+      await own.close();
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    worker.start();
+    await own.close();
+    await logs.waitFor((line) => String(line.msg).startsWith('Pub/Sub subscription lookup failed'));
+
+    expect(worker.health.stream).toBe('open');
+    expect(worker.health.probeError).not.toBeNull();
+    const app = express();
+    app.use(
+      healthRouter({
+        subscriber: () => worker.health,
+        backlog: () => runtime.store.outboxBacklog(),
+        dispatcherLastStepAt: () => null,
+        idleWarningMs: 60_000,
+      }),
+    );
+    const server = app.listen(0, '127.0.0.1');
+    onTestFinished(() => {
+      server.close();
+    });
+    await new Promise<void>((resolve) => server.once('listening', resolve));
+    const { port } = server.address() as AddressInfo;
+    const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+    const body = (await response.json()) as { problems: string[] };
+    expect(response.status).toBe(503);
+    expect(body.problems.join(' ')).toContain('lookup failed');
+  });
 });
