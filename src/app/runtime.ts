@@ -4,9 +4,9 @@ import { CsvCatalogSource } from '../catalog/csvCatalogSource.js';
 import type { Config } from '../config/config.js';
 import { Pipeline } from '../ingress/pipeline.js';
 import { createMailSink } from '../mail/createMailSink.js';
+import { developerAlert } from '../outbox/developerAlert.js';
 import { Dispatcher } from '../outbox/dispatcher.js';
 import { createSparSink } from '../spar/createSparSink.js';
-import type { EmailAction } from '../decision/types.js';
 import { createStore } from '../store/createStore.js';
 import type { Store } from '../store/types.js';
 
@@ -105,23 +105,10 @@ export async function openRuntime(
 }
 
 function queueBreakerAlert(store: Store, logger: Logger, reason: string): void {
-  const alert: EmailAction = {
-    type: 'email',
-    kind: 'error',
+  const alert = developerAlert({
     dedupeKey: `error:spar-breaker:${new Date().toISOString()}`,
-    details: {
-      shop: '',
-      orderId: null,
-      orderName: null,
-      legs: [],
-      zip: null,
-      countryCode: null,
-      cancelReason: null,
-      reason,
-      webhookId: null,
-      topic: null,
-    },
-  };
+    reason,
+  });
   store.enqueueActions('spar-breaker', '', null, [alert]).catch((error: unknown) => {
     logger.error({ err: error }, 'SPAR breaker alert could not be queued');
   });

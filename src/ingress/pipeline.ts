@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { Catalog } from '../catalog/catalog.js';
 import { decide } from '../decision/decide.js';
-import type { DecisionRules, EmailAction, OrderState } from '../decision/types.js';
+import type { DecisionRules, OrderState } from '../decision/types.js';
+import { developerAlert } from '../outbox/developerAlert.js';
 import { parseTopic } from '../shopify/topics.js';
 import type { EventDecision, EventOutcome, InboxEvent, Store } from '../store/types.js';
 import { summarizeAction, type ActionSummary } from './actionSummary.js';
@@ -155,23 +156,14 @@ export class Pipeline {
   }
 
   #reject(inbox: InboxEvent, shop: string, reason: string): EventDecision {
-    const alert: EmailAction = {
-      type: 'email',
-      kind: 'error',
+    const alert = developerAlert({
       dedupeKey: `error:${inbox.webhookId}`,
-      details: {
-        shop,
-        orderId: inbox.orderId,
-        orderName: null,
-        legs: [],
-        zip: null,
-        countryCode: null,
-        cancelReason: null,
-        reason: `rejected message: ${reason}`,
-        webhookId: inbox.webhookId,
-        topic: inbox.topic,
-      },
-    };
+      reason: `rejected message: ${reason}`,
+      shop,
+      orderId: inbox.orderId,
+      webhookId: inbox.webhookId,
+      topic: inbox.topic,
+    });
     return { outcome: 'rejected', explanation: reason, actions: [alert] };
   }
 }

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Action, EmailAction } from '../decision/types.js';
 import type { OutboxRow, Store } from '../store/types.js';
 import { defaultBackoff, retryDelayMs, type BackoffPolicy } from './backoff.js';
+import { developerAlert } from './developerAlert.js';
 import type { ActionSink, DeliveryResult } from './sink.js';
 
 export interface DispatcherOptions {
@@ -232,23 +233,14 @@ export class Dispatcher {
     // would fill the outbox.
     if (row.action.type === 'email' && row.action.kind === 'error') return;
 
-    const alert: EmailAction = {
-      type: 'email',
-      kind: 'error',
+    const alert = developerAlert({
       dedupeKey,
-      details: {
-        shop: row.shop,
-        orderId: row.orderId,
-        orderName: row.action.type === 'email' ? row.action.details.orderName : null,
-        legs: [],
-        zip: null,
-        countryCode: null,
-        cancelReason: null,
-        reason: `${describe(row.action)} for order ${row.orderId ?? '(none)'}: ${reason}`,
-        webhookId: row.webhookId,
-        topic: null,
-      },
-    };
+      reason: `${describe(row.action)} for order ${row.orderId ?? '(none)'}: ${reason}`,
+      shop: row.shop,
+      orderId: row.orderId,
+      orderName: row.action.type === 'email' ? row.action.details.orderName : null,
+      webhookId: row.webhookId,
+    });
     await this.#options.store.enqueueActions(`outbox:${row.id}`, row.shop, row.orderId, [alert]);
   }
 }

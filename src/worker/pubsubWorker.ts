@@ -1,10 +1,10 @@
 import { Duration, PubSub, type Message, type Subscription } from '@google-cloud/pubsub';
 import type { Logger } from 'pino';
-import type { EmailAction } from '../decision/types.js';
 import { isRetriable } from '../errors.js';
-import type { InboundMessage } from '../ingress/inboundMessage.js';
+import { readShopifyHeaders, type InboundMessage } from '../ingress/inboundMessage.js';
 import type { Pipeline } from '../ingress/pipeline.js';
 import { retryDelayMs } from '../outbox/backoff.js';
+import { developerAlert } from '../outbox/developerAlert.js';
 import type { Store } from '../store/types.js';
 
 export interface PubSubWorkerOptions {
@@ -249,29 +249,20 @@ export class PubSubWorker {
   }
 
   async #alertDeadLetter(message: Message, error: unknown): Promise<void> {
-    const alert: EmailAction = {
-      type: 'email',
-      kind: 'error',
+    const headers = readShopifyHeaders(message.attributes);
+    const shop = headers.shop ?? '';
+    const alert = developerAlert({
       dedupeKey: `error:dead-letter:${message.id}`,
-      details: {
-        shop: message.attributes['X-Shopify-Shop-Domain'] ?? '',
-        orderId: null,
-        orderName: null,
-        legs: [],
-        zip: null,
-        countryCode: null,
-        cancelReason: null,
-        reason:
-          `message ${message.id} failed ${message.deliveryAttempt} times and was dead-lettered: ` +
-          `${error instanceof Error ? error.message : String(error)}. Fix the cause, then replay it from the dead-letter subscription.`,
-        webhookId: message.attributes['X-Shopify-Webhook-Id'] ?? null,
-        topic: message.attributes['X-Shopify-Topic'] ?? null,
-      },
-    };
+      reason:
+        `message ${message.id} failed ${message.deliveryAttempt} times and was dead-lettered: ` +
+        `${error instanceof Error ? error.message : String(error)}. ` +
+        'Fix the cause, then replay it from the dead-letter subscription.',
+      shop,
+      webhookId: headers.webhookId ?? null,
+      topic: headers.topic ?? null,
+    });
     try {
-      await this.#options.store.enqueueActions(`pubsub:${message.id}`, alert.details.shop, null, [
-        alert,
-      ]);
+      await this.#options.store.enqueueActions(`pubsub:${message.id}`, shop, null, [alert]);
     } catch (alertError) {
       this.#options.logger.error(
         { err: alertError, messageId: message.id },
