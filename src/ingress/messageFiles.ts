@@ -17,7 +17,7 @@ export async function readMessageFile(
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new InvalidInputError(`cannot read ${file}: ${(error as Error).message}`, {
+    throw new InvalidInputError(`Cannot read message file ${file}: ${(error as Error).message}`, {
       cause: error,
     });
   }
@@ -71,19 +71,26 @@ function bareBodyMessage(text: string, topic: string, source: string): InboundMe
   };
 }
 
+/** Standard or URL-safe base64, as `gcloud` and Pub/Sub clients write message data. */
+const base64Pattern = /^[A-Za-z0-9+/_-]*={0,2}$/;
+
 function toMessage(item: unknown, where: string): InboundMessage {
   const message = isRecord(item) && isRecord(item.message) ? item.message : item;
-  if (!isRecord(message) || typeof message.data !== 'string') {
+  if (!isRecord(message) || typeof message.data !== 'string' || !base64Pattern.test(message.data)) {
     throw new InvalidInputError(
       `${where}: expected a Pub/Sub message with a base64 "data" field; for a bare webhook body pass --topic`,
     );
   }
 
+  if (message.attributes !== undefined && !isRecord(message.attributes)) {
+    throw new InvalidInputError(`${where}: "attributes" must be an object of strings`);
+  }
   const attributes: Record<string, string> = {};
-  if (isRecord(message.attributes)) {
-    for (const [key, value] of Object.entries(message.attributes)) {
-      if (typeof value === 'string') attributes[key] = value;
+  for (const [key, value] of Object.entries(message.attributes ?? {})) {
+    if (typeof value !== 'string') {
+      throw new InvalidInputError(`${where}: attribute ${key} must be a string`);
     }
+    attributes[key] = value;
   }
 
   return {
