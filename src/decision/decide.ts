@@ -24,7 +24,7 @@ interface OrderFacts {
 }
 
 /**
- * The business rules (SPEC, "Business rules"): folds one event into the order's stored state
+ * Applies the business rules: folds one event into the order's stored state
  * and returns the new state, the actions to queue and a one-line explanation.
  *
  * Pure: no I/O, no clock, no environment, and `input` is never modified. Deciding the same
@@ -79,7 +79,7 @@ type RuleOutcome = {
   flags: Partial<Pick<OrderState, 'sparPosted' | 'sparCancelled'>>;
 };
 
-/** Rule 4: the first order body seen for an order announces it to the owners. */
+/** Announces an order to the owners when its first order body is seen. */
 function announceOrder(
   { order, legs }: OrderFacts,
   rules: DecisionRules,
@@ -98,7 +98,7 @@ function announceOrder(
 }
 
 /**
- * Rules 4 and 5 on an order that is not cancelled: an order with legs outside coverage is
+ * Decides the fulfilment of an order that is not cancelled: an order with legs outside coverage is
  * never posted and alerts once per ZIP (it gets no partial_fulfillment, which promises a
  * call from SPAR); a covered order is posted once every unit of every leg has shipped, and
  * alerts once when only some have. Items that are not legs play no part.
@@ -136,7 +136,7 @@ function evaluateFulfilment(facts: OrderFacts, actions: ActionList): RuleOutcome
 }
 
 /**
- * Rule 6. A cancellation before posting is only recorded (the caller keeps `cancelled` in
+ * Decides a cancellation. A cancellation before posting is only recorded (the caller keeps `cancelled` in
  * the state, so nothing is posted later). After posting, a reason in the configured set
  * cancels the SPAR job; any other reason asks the owners to review and calls nothing.
  */

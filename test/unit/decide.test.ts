@@ -107,7 +107,7 @@ interface Case {
 }
 
 const cases: Case[] = [
-  // Rule 4: first sight of an order.
+  // First sight of an order.
   {
     name: 'orders/create with one leg: order_received',
     event: created([desk]),
@@ -147,7 +147,7 @@ const cases: Case[] = [
     explanation: '0 of 1 assembly leg fulfilled',
   },
 
-  // Rule 1: SKU matching.
+  // SKU matching.
   {
     name: 'SKUs null, "" and " desk-72-asm " in one order: only the desk is a leg, and it is posted',
     event: orderEvent('orders/fulfilled', {
@@ -185,7 +185,7 @@ const cases: Case[] = [
     explanation: 'no assembly legs',
   },
 
-  // Rule 2: ZIP codes, against a coverage list that holds "2134".
+  // ZIP codes, against a coverage list that holds "2134".
   ...(['02134-1234', '021341234', ' 02134 ', 2134] as const).map<Case>((zip) => ({
     name: `shipping ZIP ${JSON.stringify(zip)} is covered by "2134": posted`,
     event: orderEvent('orders/fulfilled', {
@@ -284,7 +284,7 @@ const cases: Case[] = [
     explanation: 'no assembly legs',
   },
 
-  // Rule 5: fulfilment.
+  // Fulfilment.
   {
     name: 'one of two legs fulfilled: partial_fulfillment',
     state: stateAfter([created([desk, chair])]),
@@ -409,7 +409,7 @@ const cases: Case[] = [
     explanation: 'SPAR job already queued',
   },
 
-  // Rule 3: current quantities.
+  // Current quantities.
   {
     name: 'a refund removes a leg: the other leg fulfilled is posted alone',
     state: stateAfter([created([desk, chair])]),
@@ -468,7 +468,7 @@ const cases: Case[] = [
     explanation: 'all 2 legs fulfilled',
   },
 
-  // Rule 7: out of order and repeated.
+  // Out of order and repeated.
   {
     name: 'orders/fulfilled processed before orders/create: posted on first sight',
     event: orderEvent('orders/fulfilled', {
@@ -569,7 +569,7 @@ const cases: Case[] = [
     explanation: 'took fulfillment 4001 from it; order cancelled (customer) before posting',
   },
 
-  // Rule 6: cancellation.
+  // Cancellation.
   {
     name: 'cancelled before posting: recorded, nothing sent',
     state: stateAfter([created([desk])]),
