@@ -10,7 +10,7 @@ import { createStore } from '../store/createStore.js';
 import type { Store } from '../store/types.js';
 
 /**
- * Copies into a dry run's scratch store what the real store knows about each message before
+ * Copies into a dry run's scratch store what the real store has recorded about each message before
  * the message is decided: whether its webhook id was processed, and its order's state. A dry
  * run then shows what the current rules decide from today's state, while nothing is written
  * to the real database. The real store is only read.
@@ -91,7 +91,7 @@ export async function processSeeded(
   return pipeline.process(message);
 }
 
-/** The order id of an order or fulfillment body, without validating the rest. */
+/** Reads the order id of an order or fulfillment body, without validating the rest. */
 function peekOrderId(data: Buffer): string | undefined {
   let body: unknown;
   try {

@@ -99,7 +99,7 @@ export async function replay(
     if (!options.dryRun && results.some((result) => result.actions.length > 0)) {
       const drained = await runtime.dispatcher.drain(options.waitSeconds * 1000);
       const deliveries = await collectDeliveries(runtime.store, results);
-      // With --json, stdout holds exactly one object per message, so delivery reports go to
+      // With --json, stdout contains exactly one object per message, so delivery reports go to
       // stderr, as JSON lines too.
       for (const delivery of deliveries) {
         if (options.json) writeReport(JSON.stringify({ delivery }));

@@ -74,7 +74,7 @@ export function decide(input: DecisionInput): Decision {
 }
 
 type RuleOutcome = {
-  /** Null when the announcement already said it all. */
+  /** Null when the announcement already covers it. */
   note: string | null;
   flags: Partial<Pick<OrderState, 'sparPosted' | 'sparCancelled'>>;
 };

@@ -26,7 +26,7 @@ export type OrderEvent =
     }
   | { kind: 'fulfillment'; topic: 'fulfillments/create'; fulfillment: ShopifyFulfillment };
 
-/** What spar-bridge stores per order between events. Plain JSON, so any store can keep it. */
+/** Per-order state kept between events. Plain JSON, so any store can keep it. */
 export interface OrderState {
   shop: string;
   orderId: string;
@@ -92,7 +92,7 @@ export interface SparCancelAction {
   cancelledAt: string | null;
 }
 
-/** Facts an email template renders. Never holds customer contact data. */
+/** Facts an email template renders. Contains no customer contact data. */
 export interface EmailDetails {
   shop: string;
   orderId: string | null;

@@ -27,7 +27,7 @@ export interface InboxEvent {
   receivedAt: Date;
 }
 
-/** What the caller of `Store.recordEvent` computed for one event. */
+/** Decision for one event, computed by the caller of `Store.recordEvent`. */
 export interface EventDecision {
   outcome: Exclude<EventOutcome, 'duplicate'>;
   explanation: string;

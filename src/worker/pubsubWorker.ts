@@ -25,7 +25,7 @@ export interface PubSubWorkerOptions {
   logger: Logger;
   /** Called after each committed message, to wake the outbox dispatcher. */
   onCommitted?: () => void;
-  /** How often the subscription is looked up to check that Pub/Sub answers. Default 60 s. */
+  /** Interval between lookups of the subscription that check Pub/Sub is reachable. Default 60 s. */
   probeIntervalMs?: number;
 }
 
