@@ -7,8 +7,8 @@ import type { FailedActionSummary, LivenessFacts, StoreFacts } from './livenessF
 const windowMs = 24 * 60 * 60_000;
 
 /**
- * Most events read to count the last 24 hours. A furniture store receives a few hundred order
- * events a day, so this is far above the expected count. Above it, the summary says "at least".
+ * Maximum events read to count the last 24 hours. It is far above the daily order events of one
+ * furniture store (an estimate, not a measurement). Above it, the summary reports "at least".
  */
 const maxEventsRead = 10_000;
 

@@ -92,7 +92,8 @@ function describeFetchError(error: unknown, timeoutMs: number): string {
     const cause = error.cause;
     if (cause instanceof Error) {
       const code = (cause as NodeJS.ErrnoException).code;
-      return code === undefined ? cause.message : `${code}: ${cause.message}`;
+      if (code === undefined || cause.message.includes(code)) return cause.message;
+      return `${code}: ${cause.message}`;
     }
     return error.message;
   }

@@ -16,8 +16,8 @@ const healthUrlSchema = z
   .optional();
 
 /**
- * Reads `LIVENESS_HEALTH_URL`. Unset or empty, the check asks the worker on this machine at
- * `http://127.0.0.1:PORT/healthz`, the port `serve` listens on. Throws a `ConfigError` naming
+ * Reads `LIVENESS_HEALTH_URL`. Unset or empty, the check requests
+ * `http://127.0.0.1:PORT/healthz` on this machine, the port `serve` listens on. Throws a `ConfigError` naming
  * the variable and the expected form.
  */
 export function loadLivenessConfig(env: NodeJS.ProcessEnv, port: number): Readonly<LivenessConfig> {
@@ -26,8 +26,8 @@ export function loadLivenessConfig(env: NodeJS.ProcessEnv, port: number): Readon
   if (!parsed.success) {
     const message = parsed.error.issues[0]?.message ?? 'invalid value';
     throw new ConfigError(
-      `Invalid configuration (1 problem):\n  LIVENESS_HEALTH_URL: ${message}\n` +
-        'Fix this variable (or pass --health-url) and run the check again.',
+      `Invalid configuration (1 problem):\n  LIVENESS_HEALTH_URL or --health-url: ${message}\n` +
+        'Fix the value and run the check again.',
     );
   }
   if (parsed.data !== undefined) return Object.freeze({ healthUrl: parsed.data });

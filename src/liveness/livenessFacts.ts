@@ -10,7 +10,7 @@ export interface FailedActionSummary {
   failedAt: Date;
 }
 
-/** What the event log and outbox show at the time of the check. */
+/** Facts from the event log and the outbox at the time of the check. */
 export interface StoreFacts {
   /** Start of the counting window: 24 hours before the check. */
   windowStart: Date;

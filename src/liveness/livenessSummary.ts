@@ -7,7 +7,7 @@ import type { LivenessFacts, StoreFacts } from './livenessFacts.js';
 
 /**
  * Formats the facts and verdict as the multi-line text of a liveness email. The first line is
- * the headline that the `liveness_down` subject quotes. The text holds counts, times, ids and
+ * the headline that the `liveness_down` subject quotes. The text contains counts, times, ids and
  * problems only, never customer data.
  */
 export function formatLivenessSummary(facts: LivenessFacts, verdict: LivenessVerdict): string {
@@ -65,11 +65,12 @@ function storeLines(store: StoreFacts, checkedAt: Date): string[] {
   const count = store.eventsTruncated ? `at least ${store.eventCount}` : String(store.eventCount);
   const { backlog } = store;
   const olderFailed = backlog.failed - store.recentFailures.length;
+  const olderNote = olderFailed > 0 ? ` (${olderFailed} of them before the last 24 hours)` : '';
 
   const lines = [
     `Events received in the last 24 hours: ${count}${byOutcome.length > 0 ? ` (${byOutcome.join(', ')})` : ''}`,
     `Newest event received: ${timeAndAge(store.newestEventAt, checkedAt)}`,
-    `Outbox: ${backlog.pending} pending, ${backlog.inFlight} in flight, ${backlog.inDoubt} in doubt, ${backlog.failed} failed (${olderFailed} of them before the last 24 hours)`,
+    `Outbox: ${backlog.pending} pending, ${backlog.inFlight} in flight, ${backlog.inDoubt} in doubt, ${backlog.failed} failed${olderNote}`,
     `Oldest pending action queued: ${timeAndAge(backlog.oldestPendingAt, checkedAt, 'none')}`,
   ];
   for (const failure of store.recentFailures) {

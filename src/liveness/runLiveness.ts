@@ -7,7 +7,7 @@ import { checkLiveness } from './checkLiveness.js';
 import { livenessEmailAction } from './livenessEmailAction.js';
 import { formatLivenessSummary } from './livenessSummary.js';
 
-/** Exit codes of the liveness command; cron reports any nonzero code. */
+/** Exit codes of the liveness command. A nonzero code lets the cron job raise its own alert. */
 export const livenessExitCodes = {
   /** spar-bridge works, and the `liveness_ok` email was delivered or already sent today. */
   ok: 0,
@@ -31,7 +31,7 @@ export interface RunLivenessOptions {
   clock?: () => Date;
   /** Receives the result line. Default: stdout. */
   print?: (line: string) => void;
-  /** Receives the line that says why the check or its email failed. Default: stderr. */
+  /** Receives the line that explains why the check or its email failed. Default: stderr. */
   printError?: (line: string) => void;
 }
 
@@ -46,7 +46,7 @@ const defaultHealthTimeoutMs = 10_000;
 const pollIntervalMs = 250;
 
 /**
- * Runs the daily liveness check: asks the worker for its health, reads the event log and the
+ * Runs the daily liveness check: requests the worker's health, reads the event log and the
  * outbox, queues one `liveness_ok` or `liveness_down` email for the developers and delivers it.
  * Resolves with an exit code from `livenessExitCodes`, and never rejects.
  */

@@ -35,7 +35,9 @@ describe('loadLivenessConfig', () => {
   it('rejects a non-HTTP URL', () => {
     const error = configError({ LIVENESS_HEALTH_URL: 'ftp://127.0.0.1/healthz' }, 3000);
 
-    expect(error.message).toContain('LIVENESS_HEALTH_URL: expected the http:// or https:// URL');
+    expect(error.message).toContain(
+      'LIVENESS_HEALTH_URL or --health-url: expected the http:// or https:// URL',
+    );
   });
 
   it('rejects text that is no URL', () => {

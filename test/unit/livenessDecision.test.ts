@@ -54,10 +54,10 @@ const cases: Case[] = [
   },
   {
     name: 'worker unreachable',
-    facts: facts({ outcome: 'unreachable', url, error: 'ECONNREFUSED: connect ECONNREFUSED' }),
+    facts: facts({ outcome: 'unreachable', url, error: 'connect ECONNREFUSED 127.0.0.1:3000' }),
     expected: {
       status: 'down',
-      reasons: [`worker unreachable at ${url}: ECONNREFUSED: connect ECONNREFUSED`],
+      reasons: [`worker unreachable at ${url}: connect ECONNREFUSED 127.0.0.1:3000`],
       warnings: [],
     },
   },

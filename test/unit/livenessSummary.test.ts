@@ -43,7 +43,7 @@ const healthyFacts: LivenessFacts = {
 
 const downFacts: LivenessFacts = {
   ...healthyFacts,
-  health: { outcome: 'unreachable', url, error: 'ECONNREFUSED: connect ECONNREFUSED' },
+  health: { outcome: 'unreachable', url, error: 'connect ECONNREFUSED 127.0.0.1:3000' },
   store: {
     ...healthyFacts.store,
     eventsTruncated: true,
@@ -84,10 +84,10 @@ describe('formatLivenessSummary', () => {
     const verdict = decideLiveness(downFacts);
     const lines = formatLivenessSummary(downFacts, verdict).split('\n');
 
-    expect(lines[0]).toBe(`worker unreachable at ${url}: ECONNREFUSED: connect ECONNREFUSED`);
+    expect(lines[0]).toBe(`worker unreachable at ${url}: connect ECONNREFUSED 127.0.0.1:3000`);
     expect(lines).toContain('- 1 outbox action failed for good in the last 24 hours');
     expect(lines).toContain(
-      `Health endpoint: ${url}, no answer (ECONNREFUSED: connect ECONNREFUSED)`,
+      `Health endpoint: ${url}, no answer (connect ECONNREFUSED 127.0.0.1:3000)`,
     );
     expect(lines).toContain(
       'Failed: outbox action 12, spar.create for order 5800000000001, at 2026-12-04 06:30 UTC',
