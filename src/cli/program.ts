@@ -4,6 +4,8 @@ import { loadConfig, type Config } from '../config/config.js';
 import { ConfigError, InvalidInputError, SparBridgeError } from '../errors.js';
 import { handledTopics, parseTopic } from '../shopify/topics.js';
 import { createLogger, type Logger } from '../log/logger.js';
+import { loadLivenessConfig } from '../liveness/livenessConfig.js';
+import { runLiveness } from '../liveness/runLiveness.js';
 import { writeMailPreviews } from '../mail/writeMailPreviews.js';
 import { runDemo } from './demo.js';
 import { runEmulator } from './emulatorCommand.js';
@@ -159,6 +161,32 @@ program
   .action(async (flags: EmulatorFlags) => {
     const { logger } = setUp();
     process.exitCode = await runEmulator(flags, logger.child({ component: 'emulator' }));
+  });
+
+program
+  .command('liveness')
+  .description(
+    'Check that the worker is up and working, and email liveness_ok or liveness_down to MAIL_DEV_TO; run once a day from cron. Exit code 0 ok, 1 down, 2 not run or not delivered.',
+  )
+  .option(
+    '--health-url <url>',
+    "URL of the worker's GET /healthz (default: LIVENESS_HEALTH_URL, else http://127.0.0.1:PORT/healthz)",
+  )
+  .addOption(
+    new Option('--wait-seconds <seconds>', 'how long to wait for the email to be delivered')
+      .default(60)
+      .argParser(parsePositiveInt),
+  )
+  .action(async (flags: { healthUrl?: string; waitSeconds: number }) => {
+    const { config, logger } = setUp({ logToStderr: true });
+    const { healthUrl } = loadLivenessConfig(
+      flags.healthUrl === undefined ? process.env : { LIVENESS_HEALTH_URL: flags.healthUrl },
+      config.port,
+    );
+    process.exitCode = await runLiveness(config, logger, {
+      healthUrl,
+      waitSeconds: flags.waitSeconds,
+    });
   });
 
 const mail = program.command('mail').description('Email tools.');

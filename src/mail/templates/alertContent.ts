@@ -33,9 +33,7 @@ function errorAlert(action: EmailAction): ContentWithoutFooter {
   const hasOrder = details.orderId !== null || details.orderName !== null;
   const where = hasOrder ? ` for order ${orderLabel(details)}` : '';
 
-  const facts: EmailFact[] = hasOrder
-    ? orderFacts(details)
-    : [{ label: 'Shop', value: details.shop }];
+  const facts: EmailFact[] = hasOrder ? orderFacts(details) : shopFact(details.shop);
   if (details.topic !== null) facts.push({ label: 'Topic', value: details.topic });
   if (details.webhookId !== null) facts.push({ label: 'Webhook id', value: details.webhookId });
 
@@ -59,7 +57,7 @@ function livenessOk(action: EmailAction): ContentWithoutFooter {
     heading: 'spar-bridge is running',
     tone: 'success',
     paragraphs: ['The daily liveness check found spar-bridge up and working.'],
-    facts: [{ label: 'Shop', value: action.details.shop }],
+    facts: shopFact(action.details.shop),
     legs: null,
     lists: [],
     preformatted: action.details.reason ?? 'The liveness check sent no summary.',
@@ -75,9 +73,14 @@ function livenessDown(action: EmailAction): ContentWithoutFooter {
     paragraphs: [
       'The liveness check could not confirm that spar-bridge is working. Orders may be waiting: check the service and its logs.',
     ],
-    facts: [{ label: 'Shop', value: action.details.shop }],
+    facts: shopFact(action.details.shop),
     legs: null,
     lists: [],
     preformatted: reason,
   };
+}
+
+/** The shop row, left out for alerts about the whole service, which carry no shop. */
+function shopFact(shop: string): EmailFact[] {
+  return shop === '' ? [] : [{ label: 'Shop', value: shop }];
 }
