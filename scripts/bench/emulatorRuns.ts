@@ -24,6 +24,8 @@ export interface EmulatorBench {
   workDir: string;
   /** The compiled worker child script. */
   childPath: string;
+  /** Node flags for each worker child, such as V8 heap limits. */
+  workerNodeArgs: readonly string[];
 }
 
 export interface ThroughputRun {
@@ -191,6 +193,7 @@ async function spawnWorker(
   const catalogDir = new URL('../../fixtures/catalog/', import.meta.url).pathname;
   return WorkerProcess.spawn(
     bench.childPath,
+    bench.workerNodeArgs,
     {
       BENCH_MODE: mode,
       BENCH_EMULATOR_HOST: bench.emulator.host,

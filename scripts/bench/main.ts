@@ -4,7 +4,9 @@
  * table on stderr).
  *
  * Run with `npx tsx scripts/bench/main.ts [--json] [--orders N] [--runs N] [--memory-batches N]
- * [--memory-batch-orders N] [--latency-orders N]`. Everything listens on 127.0.0.1 and lives
+ * [--memory-batch-orders N] [--latency-orders N] [--worker-node-args="FLAGS"]`. The worker
+ * children run with `node_args` from ecosystem.config.cjs unless `--worker-node-args` is given
+ * (an empty string runs them with no flags). Everything listens on 127.0.0.1 and lives
  * in a temporary directory that is removed at the end.
  */
 

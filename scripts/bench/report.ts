@@ -66,6 +66,7 @@ export function formatTable(report: BenchReport): string {
     `spar-bridge benchmark, ${report.date}`,
     `${machine.cpuModel}, ${machine.cores} cores, ${mb(machine.memoryBytes)} MB, Node ${machine.node}, ` +
       `${machine.os}, load average ${machine.loadAverageAtStart.toFixed(2)} at start`,
+    `Worker node flags: ${report.options.workerNodeArgs.join(' ') || '(none)'}`,
     '',
     line(header),
     line(widths.map((width) => '-'.repeat(width))),

@@ -14,6 +14,7 @@ import {
 import { buildWorkerChild } from './buildWorker.js';
 import { measureDecide, measurePipeline, type LatencySummary } from './latency.js';
 import { loadOrderTemplates } from './orders.js';
+import { productionNodeArgs, splitNodeArgs } from './productionNodeArgs.js';
 import { progress } from './progress.js';
 
 export interface BenchOptions {
@@ -25,6 +26,8 @@ export interface BenchOptions {
   memoryBatches: number;
   memoryBatchOrders: number;
   latencyOrders: number;
+  /** Node flags for each worker child. Defaults to `node_args` in ecosystem.config.cjs. */
+  workerNodeArgs: string[];
 }
 
 export interface BenchReport {
@@ -65,6 +68,7 @@ export function parseBenchOptions(args: string[]): BenchOptions {
       'memory-batches': { type: 'string', default: '5' },
       'memory-batch-orders': { type: 'string', default: '1000' },
       'latency-orders': { type: 'string', default: '5000' },
+      'worker-node-args': { type: 'string' },
     },
   });
   return {
@@ -74,6 +78,10 @@ export function parseBenchOptions(args: string[]): BenchOptions {
     memoryBatches: positiveInteger('--memory-batches', values['memory-batches']),
     memoryBatchOrders: positiveInteger('--memory-batch-orders', values['memory-batch-orders']),
     latencyOrders: positiveInteger('--latency-orders', values['latency-orders']),
+    workerNodeArgs:
+      values['worker-node-args'] === undefined
+        ? productionNodeArgs()
+        : splitNodeArgs(values['worker-node-args']),
   };
 }
 
@@ -92,8 +100,10 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     templates: await loadOrderTemplates(),
     workDir,
     childPath: build.childPath,
+    workerNodeArgs: options.workerNodeArgs,
   };
   progress(`emulator on ${emulator.host}; work directory ${workDir}`);
+  progress(`worker node flags: ${options.workerNodeArgs.join(' ') || '(none)'}`);
 
   try {
     const latency = {

@@ -40,16 +40,18 @@ export class WorkerProcess {
   }
 
   /**
-   * Spawns `childScript`, the compiled worker child, with plain `node`, and resolves once its runtime is open, with the RSS it reported then.
+   * Spawns `childScript`, the compiled worker child, with plain `node` and the flags in
+   * `nodeArgs`, and resolves once its runtime is open, with the RSS it reported then.
    * Its stdout and stderr, the worker's JSON log, go to `worker-SUBSCRIPTION.log` in `logDir`.
    */
   static async spawn(
     childScript: string,
+    nodeArgs: readonly string[],
     settings: ChildSettings,
     logDir: string,
   ): Promise<{ worker: WorkerProcess; readyRss: number }> {
     const logFd = openSync(join(logDir, `worker-${settings.BENCH_SUBSCRIPTION}.log`), 'a');
-    const child = spawn(process.execPath, [childScript], {
+    const child = spawn(process.execPath, [...nodeArgs, childScript], {
       stdio: ['ignore', logFd, logFd, 'ipc'],
       env: { ...process.env, ...settings, METADATA_SERVER_DETECTION: 'none' },
     });
