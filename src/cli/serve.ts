@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import express from 'express';
 import type { Logger } from 'pino';
-import { openRuntime } from '../app/runtime.js';
+import { openRuntime, type Runtime } from '../app/runtime.js';
 import type { Config } from '../config/config.js';
 import { healthRouter } from '../web/healthRouter.js';
 import { PubSubWorker } from '../worker/pubsubWorker.js';
@@ -26,13 +26,37 @@ export async function serve(
 ): Promise<number> {
   if (config.pubsub.emulatorHost !== undefined) process.env.METADATA_SERVER_DETECTION = 'none';
 
-  const runtime = await openRuntime(config, logger, {
-    databaseUrl: config.databaseUrl,
-    recoverInFlight: true,
-  });
-  runtime.dispatcher.start();
-
+  // The port is taken first: a second worker started by mistake must stop here, before it
+  // settles the first worker's deliveries in flight or pulls its messages.
+  let runtime: Runtime | undefined;
   let worker: PubSubWorker | undefined;
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(
+    healthRouter({
+      subscriber: () => worker?.health,
+      backlog: () =>
+        runtime === undefined
+          ? Promise.reject(new Error('the store is still opening'))
+          : runtime.store.outboxBacklog(),
+      dispatcherLastStepAt: () => runtime?.dispatcher.lastStepAt ?? null,
+      idleWarningMs: 24 * 60 * 60_000,
+    }),
+  );
+  const server = await listen(app, config.port);
+
+  try {
+    runtime = await openRuntime(config, logger, {
+      databaseUrl: config.databaseUrl,
+      recoverInFlight: true,
+    });
+  } catch (error) {
+    server.close();
+    throw error;
+  }
+  const started = runtime;
+  started.dispatcher.start();
+
   if (config.pubsub.subscription !== undefined && config.pubsub.projectId !== undefined) {
     worker = new PubSubWorker({
       projectId: config.pubsub.projectId,
@@ -40,11 +64,11 @@ export async function serve(
       emulatorHost: config.pubsub.emulatorHost,
       maxMessages: config.pubsub.maxMessages,
       deadLetterAttempts: config.pubsub.deadLetterAttempts,
-      pipeline: runtime.pipeline,
-      store: runtime.store,
+      pipeline: started.pipeline,
+      store: started.store,
       logger: logger.child({ component: 'subscriber' }),
       onCommitted: () => {
-        runtime.dispatcher.notify();
+        started.dispatcher.notify();
       },
     });
     worker.start();
@@ -55,17 +79,6 @@ export async function serve(
     );
   }
 
-  const app = express();
-  app.disable('x-powered-by');
-  app.use(
-    healthRouter({
-      subscriber: () => worker?.health,
-      backlog: () => runtime.store.outboxBacklog(),
-      dispatcherLastStepAt: () => runtime.dispatcher.lastStepAt,
-      idleWarningMs: 24 * 60 * 60_000,
-    }),
-  );
-  const server = await listen(app, config.port);
   const address = server.address();
   logger.info(
     { port: typeof address === 'object' && address !== null ? address.port : config.port },
@@ -111,7 +124,7 @@ export async function serve(
       server.close();
       server.closeAllConnections();
       await worker?.stop(Math.max(1_000, options.shutdownDeadlineMs - 3_000));
-      await runtime.close();
+      await started.close();
     };
 
     process.on('SIGINT', () => {

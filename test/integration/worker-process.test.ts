@@ -261,4 +261,25 @@ describe('spar-bridge serve process', () => {
     expect(events.length).toBeGreaterThan(0);
     expect(events.every((event) => event.processedAt !== null)).toBe(true);
   });
+
+  test('busy port exits before consuming', async () => {
+    const { databaseFile, startWorker } = await setUpProcessTest();
+    const first = startWorker();
+    const port = await first.port();
+
+    const second = startWorkerProcess({
+      DATABASE_URL: `sqlite:${databaseFile}`,
+      PORT: String(port),
+      PUBSUB_EMULATOR_HOST: emulator.host,
+      PUBSUB_PROJECT_ID: projectId,
+      PUBSUB_SUBSCRIPTION: 'unused-subscription',
+    });
+    const { code } = await second.exited;
+
+    expect(code).toBe(1);
+    expect(second.stderr()).toContain('EADDRINUSE');
+    expect(second.logs.messages()).not.toContain('subscription opened');
+    first.child.kill('SIGTERM');
+    expect((await first.exited).code).toBe(0);
+  });
 });
