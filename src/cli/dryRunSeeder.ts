@@ -26,8 +26,9 @@ export class DryRunSeeder {
   }
 
   /**
-   * Opens the real store for reading. Returns undefined, so the dry run starts from a blank
-   * state, when the SQLite file does not exist yet (opening it would create it).
+   * Opens the real store read-only. Returns undefined, so the dry run starts from a blank
+   * state, when the SQLite file does not exist yet (opening it would create it) or the
+   * database has no spar-bridge tables.
    */
   static async open(
     databaseUrl: string,
@@ -38,7 +39,17 @@ export class DryRunSeeder {
     if (sqlitePath === ':memory:' || (sqlitePath !== undefined && !existsSync(sqlitePath))) {
       return undefined;
     }
-    const source = await createStore({ databaseUrl, logger });
+    const source = await createStore({ databaseUrl, logger, readOnly: true });
+    try {
+      await source.getEvent('dry-run-probe');
+    } catch (error) {
+      await source.close().catch(() => undefined);
+      logger.warn(
+        { err: error },
+        'the stored state cannot be read (no spar-bridge tables yet?); the dry run starts from a blank state',
+      );
+      return undefined;
+    }
     return new DryRunSeeder(source, target);
   }
 

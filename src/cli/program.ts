@@ -43,6 +43,7 @@ function setUp(options: { logToStderr?: boolean; quiet?: boolean } = {}): {
 
 interface ReplayFlags {
   dryRun: boolean;
+  blankState: boolean;
   json: boolean;
   topic?: string;
   waitSeconds: number;
@@ -89,6 +90,11 @@ program
     'decide in a scratch database seeded from DATABASE_URL; no side effect',
     false,
   )
+  .option(
+    '--blank-state',
+    'with --dry-run: decide from a blank state, to run history again under the current rules',
+    false,
+  )
   .option('--json', 'print one JSON object per message', false)
   .option(
     '--topic <topic>',
@@ -123,6 +129,9 @@ program
     }
     if (files.length === 0) {
       throw new InvalidInputError('replay needs at least one FILE, or --seek TIME');
+    }
+    if (replayFlags.blankState && !replayFlags.dryRun) {
+      throw new InvalidInputError('--blank-state only works with --dry-run');
     }
     if (replayFlags.topic !== undefined && parseTopic(replayFlags.topic) === undefined) {
       throw new InvalidInputError(

@@ -12,6 +12,8 @@ export interface ReplayOptions {
   files: string[];
   topic?: string;
   dryRun: boolean;
+  /** With `dryRun`: decide from a blank state instead of copying the stored one. */
+  blankState?: boolean;
   json: boolean;
   /** How long to wait for the created actions to be delivered, without --dry-run. */
   waitSeconds: number;
@@ -58,9 +60,10 @@ export async function replay(
   });
   let seeder: DryRunSeeder | undefined;
   try {
-    seeder = options.dryRun
-      ? await DryRunSeeder.open(config.databaseUrl, runtime.store, logger)
-      : undefined;
+    seeder =
+      options.dryRun && options.blankState !== true
+        ? await DryRunSeeder.open(config.databaseUrl, runtime.store, logger)
+        : undefined;
   } catch (error) {
     await runtime.close();
     throw error;

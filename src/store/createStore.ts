@@ -17,6 +17,11 @@ export interface CreateStoreOptions {
   /** `sqlite:PATH`, `sqlite::memory:`, or `postgres://USER@HOST:PORT/DATABASE`. */
   databaseUrl: string;
   logger: Logger;
+  /**
+   * Open for reading only: SQLite opens the file read-only, and PostgreSQL sessions default
+   * to read-only transactions. Writes then fail, and nothing in the file or database changes.
+   */
+  readOnly?: boolean;
 }
 
 /**
@@ -26,8 +31,9 @@ export interface CreateStoreOptions {
  */
 export async function createStore(options: CreateStoreOptions): Promise<Store> {
   const logger = options.logger.child({ component: 'store' });
-  const { dialect, storeDialect, sqlitePath } = dialectFor(options.databaseUrl, logger);
-  if (sqlitePath !== undefined && sqlitePath !== ':memory:') {
+  const readOnly = options.readOnly === true;
+  const { dialect, storeDialect, sqlitePath } = dialectFor(options.databaseUrl, logger, readOnly);
+  if (sqlitePath !== undefined && sqlitePath !== ':memory:' && !readOnly) {
     await mkdir(path.dirname(path.resolve(sqlitePath)), { recursive: true });
   }
 
@@ -38,9 +44,17 @@ export async function createStore(options: CreateStoreOptions): Promise<Store> {
 function dialectFor(
   databaseUrl: string,
   logger: Logger,
+  readOnly: boolean,
 ): { dialect: Dialect; storeDialect: StoreDialect; sqlitePath?: string } {
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
     const pool = new pg.Pool({ connectionString: databaseUrl });
+    if (readOnly) {
+      pool.on('connect', (client) => {
+        client.query('SET default_transaction_read_only = on').catch((error: unknown) => {
+          logger.warn({ err: error }, 'could not make the database session read-only');
+        });
+      });
+    }
     // An idle client that loses its connection emits 'error' on the pool, and an unhandled
     // 'error' event ends the process. The next query gets a fresh connection.
     pool.on('error', (error) => {
@@ -52,7 +66,11 @@ function dialectFor(
   if (databaseUrl.startsWith('sqlite:')) {
     const sqlitePath = sqlitePathOf(databaseUrl);
     return {
-      dialect: new NodeSqliteDialect({ path: sqlitePath, busyTimeoutMs: sqliteBusyTimeoutMs }),
+      dialect: new NodeSqliteDialect({
+        path: sqlitePath,
+        busyTimeoutMs: sqliteBusyTimeoutMs,
+        readOnly,
+      }),
       storeDialect: sqliteStoreDialect,
       sqlitePath,
     };

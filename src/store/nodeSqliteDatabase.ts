@@ -72,17 +72,24 @@ export interface NodeSqliteOptions {
   /** File path, or `:memory:`. The parent folder must exist. */
   path: string;
   busyTimeoutMs: number;
+  /** Open without write access and leave the journal mode alone, for readers such as dry runs. */
+  readOnly?: boolean;
 }
 
-/** Opens the file in WAL mode with foreign keys on and the given busy timeout. */
+/**
+ * Opens the file in WAL mode with foreign keys on and the given busy timeout. A read-only
+ * connection keeps the file's journal mode, because switching it would write to the file.
+ */
 export function openNodeSqliteDatabase(options: NodeSqliteOptions): NodeSqliteDatabase {
   const inMemory = options.path === ':memory:';
+  const readOnly = options.readOnly === true;
   const database = new DatabaseSync(options.path, {
     timeout: options.busyTimeoutMs,
     enableForeignKeyConstraints: true,
+    readOnly,
   });
   database.exec(`pragma busy_timeout = ${options.busyTimeoutMs}`);
   database.exec('pragma foreign_keys = on');
-  if (!inMemory) database.exec('pragma journal_mode = wal');
+  if (!inMemory && !readOnly) database.exec('pragma journal_mode = wal');
   return new NodeSqliteDatabase(database);
 }

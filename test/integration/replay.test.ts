@@ -2,7 +2,9 @@ import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -392,6 +394,54 @@ describe('replay command', { timeout: 90_000 }, () => {
     context.onTestFinished(() => store.close());
     expect(await store.listEvents()).toHaveLength(1);
     expect(await store.listActions({ status: 'pending' })).toEqual([]);
+  });
+
+  it('dry run never writes the file', async (context) => {
+    const { env, databaseFile } = await workspace(context);
+    const whole = path.join(messagesDir, '01-single-leg.ndjson');
+    await runCli(['replay', '--json', whole], env);
+    // A rollback-journal file: a writer would switch it to WAL and change its bytes.
+    const database = new DatabaseSync(databaseFile);
+    database.exec('pragma journal_mode = delete');
+    database.close();
+    const sha256 = async () =>
+      createHash('sha256')
+        .update(await readFile(databaseFile))
+        .digest('hex');
+    const before = await sha256();
+
+    const run = await runCli(['replay', '--dry-run', '--json', whole], env);
+
+    expect(run.code).toBe(0);
+    expect(await sha256()).toBe(before);
+    expect(existsSync(`${databaseFile}-wal`)).toBe(false);
+  });
+
+  it('dry run on an empty file', async (context) => {
+    const { env, databaseFile } = await workspace(context);
+    await writeFile(databaseFile, '');
+
+    const run = await runCli(
+      ['replay', '--dry-run', '--json', path.join(messagesDir, '01-single-leg.ndjson')],
+      env,
+    );
+
+    expect(run.code).toBe(0);
+    expect(resultLines(run.stdout).map((line) => line.outcome)).toEqual(['applied', 'applied']);
+    expect((await readFile(databaseFile)).length).toBe(0);
+  });
+
+  it('blank state decides history again', async (context) => {
+    const { env } = await workspace(context);
+    const whole = path.join(messagesDir, '01-single-leg.ndjson');
+    await runCli(['replay', '--json', whole], env);
+
+    const run = await runCli(['replay', '--dry-run', '--blank-state', '--json', whole], env);
+
+    expect(run.code).toBe(0);
+    const lines = resultLines(run.stdout);
+    expect(lines.map((line) => line.outcome)).toEqual(['applied', 'applied']);
+    expect(lines[1]?.actions.map(describeAction)).toContain('email spar_posted');
   });
 
   it('dry run creates no files', async (context) => {
