@@ -3,12 +3,14 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { loadConfig, type Config } from '../config/config.js';
 import { ConfigError, InvalidInputError, SparBridgeError } from '../errors.js';
 import { handledTopics, parseTopic } from '../shopify/topics.js';
+import { outboxStatuses, type OutboxStatus } from '../store/types.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { loadLivenessConfig } from '../liveness/livenessConfig.js';
 import { runLiveness } from '../liveness/runLiveness.js';
 import { writeMailPreviews } from '../mail/writeMailPreviews.js';
 import { runDemo } from './demo.js';
 import { runEmulator } from './emulatorCommand.js';
+import { listOutbox, retryOutbox } from './outboxCommand.js';
 import { replay } from './replay.js';
 import { seekSubscription } from './seek.js';
 import { serve } from './serve.js';
@@ -196,6 +198,39 @@ program
       healthUrl,
       waitSeconds: flags.waitSeconds,
     });
+  });
+
+const outbox = program.command('outbox').description('Inspect and retry outbox actions.');
+outbox
+  .command('list')
+  .description('List outbox actions (SPAR calls and emails) with their delivery state.')
+  .addOption(
+    new Option('--status <status>', 'only actions with this status').choices([...outboxStatuses]),
+  )
+  .action(async (flags: { status?: OutboxStatus }) => {
+    const { config, logger } = setUp({ logToStderr: true });
+    process.exitCode = await listOutbox(config, logger, flags);
+  });
+outbox
+  .command('retry')
+  .description(
+    'Queue failed actions again once their cause is fixed; the email reporting a SPAR call is retried with it.',
+  )
+  .argument('[ids...]', 'outbox ids from `spar-bridge outbox list --status failed`')
+  .option('--all-failed', 'retry every failed action', false)
+  .addOption(
+    new Option(
+      '--wait-seconds <seconds>',
+      'deliver them now and wait this long for the result',
+    ).argParser(parsePositiveInt),
+  )
+  .action(async (ids: string[], flags: { allFailed: boolean; waitSeconds?: number }) => {
+    const { config, logger } = setUp({ logToStderr: true });
+    const parsedIds = ids.map((id) => {
+      if (!/^\d+$/.test(id)) throw new InvalidInputError(`outbox id ${id}: expected a number`);
+      return Number(id);
+    });
+    process.exitCode = await retryOutbox(config, logger, { ids: parsedIds, ...flags });
   });
 
 const mail = program.command('mail').description('Email tools.');
