@@ -103,7 +103,7 @@ async function checkAndSend(
   );
 
   const summary = formatLivenessSummary(facts, verdict);
-  const action = livenessEmailAction(verdict.status, summary, now);
+  const action = livenessEmailAction(verdict, summary, now);
   const verdictCode = verdict.status === 'ok' ? livenessExitCodes.ok : livenessExitCodes.down;
   const day = now.toISOString().slice(0, 10);
 

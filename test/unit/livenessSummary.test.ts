@@ -99,12 +99,44 @@ describe('formatLivenessSummary', () => {
 });
 
 describe('livenessEmailAction', () => {
-  it('dedupe key per UTC day', () => {
-    const action = livenessEmailAction('down', 'summary', new Date('2026-12-04T23:59:59Z'));
+  const checkedAt = new Date('2026-12-04T23:59:59Z');
 
-    expect(action.kind).toBe('liveness_down');
-    expect(action.dedupeKey).toBe('liveness_down:2026-12-04');
+  it('dedupe key per UTC day', () => {
+    const action = livenessEmailAction({ status: 'ok', reasons: [] }, 'summary', checkedAt);
+
+    expect(action.kind).toBe('liveness_ok');
+    expect(action.dedupeKey).toBe('liveness_ok:2026-12-04');
     expect(action.details.reason).toBe('summary');
     expect(action.details.orderId).toBeNull();
+  });
+
+  it('down key changes with the cause', () => {
+    const unreachable = {
+      status: 'down' as const,
+      reasons: ['worker unreachable at 127.0.0.1:3000'],
+    };
+    const failed = { status: 'down' as const, reasons: ['2 actions failed in the last 24 hours'] };
+
+    const first = livenessEmailAction(unreachable, 'summary', checkedAt);
+    const second = livenessEmailAction(failed, 'summary', checkedAt);
+
+    expect(first.kind).toBe('liveness_down');
+    expect(first.dedupeKey).toMatch(/^liveness_down:2026-12-04:[0-9a-f]{12}$/);
+    expect(second.dedupeKey).not.toBe(first.dedupeKey);
+  });
+
+  it('down key ignores changing counts', () => {
+    const twoFailed = {
+      status: 'down' as const,
+      reasons: ['2 actions failed in the last 24 hours'],
+    };
+    const threeFailed = {
+      status: 'down' as const,
+      reasons: ['3 actions failed in the last 24 hours'],
+    };
+
+    expect(livenessEmailAction(twoFailed, 's', checkedAt).dedupeKey).toBe(
+      livenessEmailAction(threeFailed, 's', checkedAt).dedupeKey,
+    );
   });
 });
