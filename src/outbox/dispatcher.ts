@@ -228,6 +228,14 @@ export class Dispatcher {
     };
   }
 
+  /** Returns the order's name (`#1001`) for an alert, so the developers can find it. */
+  async #orderName(row: OutboxRow): Promise<string | null> {
+    if (row.action.type === 'email') return row.action.details.orderName;
+    if (row.orderId === null) return null;
+    const state = await this.#options.store.getOrderState(row.shop, row.orderId);
+    return state?.order?.name ?? null;
+  }
+
   async #alert(row: OutboxRow, reason: string, dedupeKey: string): Promise<void> {
     // An undeliverable alert must not queue an alert about itself, or a broken SMTP server
     // would fill the outbox.
@@ -238,7 +246,7 @@ export class Dispatcher {
       reason: `${describe(row.action)} for order ${row.orderId ?? '(none)'}: ${reason}`,
       shop: row.shop,
       orderId: row.orderId,
-      orderName: row.action.type === 'email' ? row.action.details.orderName : null,
+      orderName: await this.#orderName(row),
       webhookId: row.webhookId,
     });
     await this.#options.store.enqueueActions(`outbox:${row.id}`, row.shop, row.orderId, [alert]);

@@ -1,6 +1,7 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openRuntime, type Runtime } from '../../src/app/runtime.js';
 import { loadConfig } from '../../src/config/config.js';
@@ -79,6 +80,10 @@ describe('Dispatcher with SPAR', () => {
     expect(posted?.lastError).toContain('spar.create failed');
     expect(await emailKindsWritten()).not.toContain('spar_posted');
     expect(await emailKindsWritten()).toContain('error');
+    const mailDir = path.join(dir, 'mail');
+    const alertFile = (await readdir(mailDir)).find((file) => file.includes('-error-'));
+    const alert = await simpleParser(await readFile(path.join(mailDir, alertFile ?? '')));
+    expect(alert.subject).toMatch(/^spar-bridge error for #1001: /);
   });
 
   it('holds spar_posted while SPAR is down', async () => {

@@ -31,7 +31,7 @@ function errorAlert(action: EmailAction): ContentWithoutFooter {
   const { details } = action;
   const reason = details.reason ?? 'No reason was recorded.';
   const hasOrder = details.orderId !== null || details.orderName !== null;
-  const where = hasOrder ? ` for order ${orderLabel(details)}` : '';
+  const where = hasOrder ? ` for ${orderLabel(details)}` : '';
 
   const facts: EmailFact[] = hasOrder ? orderFacts(details) : shopFact(details.shop);
   if (details.topic !== null) facts.push({ label: 'Topic', value: details.topic });
