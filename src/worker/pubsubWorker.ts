@@ -141,7 +141,7 @@ export class PubSubWorker {
       this.health.probeError = null;
     } catch (error) {
       if (this.#stopping) return;
-      const message = error instanceof Error ? error.message : String(error);
+      const message = summarizeError(error);
       if (this.health.probeError === null) {
         this.#options.logger.warn(
           { err: error, subscription: this.#options.subscription },
@@ -192,7 +192,7 @@ export class PubSubWorker {
   #onError(subscription: Subscription, error: Error): void {
     const { logger } = this.#options;
     this.#consecutiveErrors += 1;
-    this.health.lastError = error.message;
+    this.health.lastError = summarizeError(error);
     this.health.lastErrorAt = new Date().toISOString();
     if (this.#stopping || this.#subscription !== subscription) return;
 
@@ -284,4 +284,14 @@ function toInboundMessage(message: Message, deliveryAttempt: number | null): Inb
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/**
+ * Returns the first line of an error message, at most 300 characters. gRPC errors repeat
+ * every earlier attempt in their message, which would flood /healthz and the liveness email.
+ */
+function summarizeError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const firstLine = message.split('\n', 1)[0] ?? '';
+  return firstLine.length <= 300 ? firstLine : `${firstLine.slice(0, 299)}…`;
 }
