@@ -5,6 +5,7 @@ import {
   publishFixtureFiles,
   startEmulator,
 } from '../emulator/index.js';
+import { InvalidInputError } from '../errors.js';
 
 export interface EmulatorCommandOptions {
   host: string;
@@ -26,7 +27,16 @@ export async function runEmulator(
   logger: Logger,
   write: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
 ): Promise<number> {
-  const emulator = await startEmulator({ host: options.host, port: options.port, logger });
+  let emulator: Awaited<ReturnType<typeof startEmulator>>;
+  try {
+    emulator = await startEmulator({ host: options.host, port: options.port, logger });
+  } catch (error) {
+    throw new InvalidInputError(
+      `cannot listen on ${options.host}:${options.port} (${(error as Error).message}); ` +
+        'is another emulator running? Choose a free port with --port',
+      { cause: error },
+    );
+  }
   const client = emulatorClient(emulator.host, options.project);
   try {
     await ensureTopicAndSubscription(client, {
