@@ -10,8 +10,8 @@ module.exports = {
       args: 'serve',
       // V8 heap limits for the worker. `npm run bench` starts its worker children with these too.
       // Without them V8 sizes the heap from the machine's memory, and on a 24 GB machine the
-      // worker peaked at about 360 MB RSS. With them it peaked at about 155 MB, and the heap in
-      // use after each batch was 42 to 48 MB, far below the 256 MB old-space limit
+      // worker peaked at about 360 MB RSS. With them it peaked at 159 to 165 MB, and the heap in
+      // use after each batch was 44 to 54 MB, far below the 256 MB old-space limit
       // (docs/benchmarks.md).
       node_args: ['--max-semi-space-size=2', '--max-old-space-size=256'],
       cwd: __dirname,
@@ -21,8 +21,8 @@ module.exports = {
       // serve stops gracefully within max(8 s, SPAR_TIMEOUT_MS + 3 s), 13 s with the default
       // SPAR timeout; pm2 sends SIGKILL after kill_timeout. Raise both together.
       kill_timeout: 15000,
-      // About twice the peak RSS that `npm run bench` measured under load with the node_args
-      // above (docs/benchmarks.md). A restart loses nothing.
+      // 1.8 times the 165 MB peak RSS that `npm run bench` measured under load with the
+      // node_args above (docs/benchmarks.md). A restart loses nothing.
       max_memory_restart: '300M',
       // Restart a crashing worker with a growing delay (100 ms doubling up to 15 s) instead of a tight loop.
       exp_backoff_restart_delay: 100,
