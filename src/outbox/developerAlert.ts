@@ -3,7 +3,7 @@ import type { EmailAction } from '../decision/types.js';
 export interface DeveloperAlertInput {
   /** Unique per order (or per shop when `orderId` is null); repeats with the same key are dropped. */
   dedupeKey: string;
-  /** What failed and what to do next. Must hold no secret and no customer contact data. */
+  /** Description of what failed and what to do next; contains no secret and no customer contact data. */
   reason: string;
   shop?: string;
   orderId?: string | null;
