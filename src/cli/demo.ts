@@ -72,7 +72,7 @@ export async function runDemo(
     write(`  emails (.eml files):                       ${mailDir}`);
     write(`  SPAR jobs: recorded in the outbox, not sent (SPAR_BASE_URL is unset in the demo)`);
     write(
-      `  inspect one message again: spar-bridge replay --dry-run ${path.join(messagesDir, files[0] ?? '')}`,
+      `  inspect one message again: npm run cli -- replay --dry-run ${path.join(messagesDir, files[0] ?? '')}`,
     );
     if (!drained) write('warning: some actions were not delivered within 30 s');
     return drained ? 0 : 1;
