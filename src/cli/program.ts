@@ -9,7 +9,7 @@ import { loadLivenessConfig } from '../liveness/livenessConfig.js';
 import { runLiveness } from '../liveness/runLiveness.js';
 import { writeMailPreviews } from '../mail/writeMailPreviews.js';
 import { runDemo } from './demo.js';
-import { runEmulator } from './emulatorCommand.js';
+import { runEmulator, type EmulatorCommandOptions } from './emulatorCommand.js';
 import { listOutbox, retryOutbox } from './outboxCommand.js';
 import { replay } from './replay.js';
 import { seekSubscription } from './seek.js';
@@ -50,15 +50,6 @@ interface ReplayFlags {
   topic?: string;
   waitSeconds: number;
   seek?: string;
-}
-
-interface EmulatorFlags {
-  host: string;
-  port: number;
-  project: string;
-  topic: string;
-  subscription: string;
-  publish: string[];
 }
 
 const program = new Command()
@@ -169,7 +160,7 @@ program
   .option('--topic <id>', 'topic Shopify publishes to', 'shopify-orders')
   .option('--subscription <id>', 'subscription the worker reads', 'spar-bridge')
   .option('--publish <files...>', 'publish the messages of these files once started', [])
-  .action(async (flags: EmulatorFlags) => {
+  .action(async (flags: EmulatorCommandOptions) => {
     const { logger } = setUp();
     process.exitCode = await runEmulator(flags, logger.child({ component: 'emulator' }));
   });
