@@ -12,6 +12,11 @@ export interface DispatcherOptions {
   backoff?: BackoffPolicy;
   /** Actions claimed per step. */
   batchSize?: number;
+  /**
+   * Orders whose actions are delivered at the same time within a step. Actions of one order
+   * always go one after another, in the order they were queued. Default 4.
+   */
+  orderConcurrency?: number;
   /** Pause between steps when nothing was due. */
   pollIntervalMs?: number;
   /** An action still not delivered this long after it was queued alerts the developers once. */
@@ -37,6 +42,7 @@ export class Dispatcher {
     this.#options = {
       backoff: defaultBackoff,
       batchSize: 20,
+      orderConcurrency: 4,
       pollIntervalMs: 1_000,
       alertAfterMs: 6 * 60 * 60_000,
       clock: () => new Date(),
@@ -125,7 +131,20 @@ export class Dispatcher {
     const now = this.#options.clock();
     this.lastStepAt = now;
     const rows = await this.#options.store.claimDueActions(now, this.#options.batchSize);
-    for (const row of rows) await this.#deliver(row);
+
+    // SPAR calls take a network round trip each, so a backlog after an outage drains several
+    // orders at once. Within an order the rows stay sequential: a cancel must follow its
+    // create, and spar_posted waits for the create it reports.
+    const queues = [...groupByOrder(rows).values()];
+    const workers = Array.from(
+      { length: Math.min(this.#options.orderConcurrency, queues.length) },
+      async () => {
+        for (let queue = queues.shift(); queue !== undefined; queue = queues.shift()) {
+          for (const row of queue) await this.#deliver(row);
+        }
+      },
+    );
+    await Promise.all(workers);
     return rows.length;
   }
 
@@ -258,6 +277,19 @@ const sparCallReportedBy: Partial<Record<EmailAction['kind'], string>> = {
   spar_posted: 'spar.create',
   spar_cancelled: 'spar.cancel',
 };
+
+/** Groups claimed rows by order, keeping the claim order (by id) within each group. */
+function groupByOrder(rows: readonly OutboxRow[]): Map<string, OutboxRow[]> {
+  const groups = new Map<string, OutboxRow[]>();
+  for (const row of rows) {
+    // Rows without an order (service alerts) each form a group of their own.
+    const key = row.orderId === null ? `row:${row.id}` : `${row.shop}\n${row.orderId}`;
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [row]);
+    else group.push(row);
+  }
+  return groups;
+}
 
 function describe(action: Action): string {
   return action.type === 'email' ? `email:${action.kind}` : action.type;

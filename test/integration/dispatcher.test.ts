@@ -8,7 +8,10 @@ import { loadConfig } from '../../src/config/config.js';
 import { readMessageFile } from '../../src/ingress/messageFiles.js';
 import { createLogger } from '../../src/log/logger.js';
 import { createMailSink } from '../../src/mail/createMailSink.js';
+import { developerAlert } from '../../src/outbox/developerAlert.js';
 import { Dispatcher } from '../../src/outbox/dispatcher.js';
+import type { ActionSink } from '../../src/outbox/sink.js';
+import { createStore } from '../../src/store/createStore.js';
 import { createSparSink } from '../../src/spar/createSparSink.js';
 import { startMockSpar, type MockSpar } from '../../src/spar/mockSparServer.js';
 
@@ -142,5 +145,50 @@ describe('Dispatcher with SPAR', () => {
     const alert = alerts[0]?.action;
     expect(alert?.type === 'email' ? alert.details.reason : '').toContain('spar.create');
     spar = await startMockSpar({ apiKey: 'right-key' });
+  });
+});
+
+describe('Dispatcher concurrency', () => {
+  it('delivers orders at once, each in sequence', async () => {
+    const store = await createStore({ databaseUrl: 'sqlite::memory:', logger });
+    await store.migrate();
+    for (const orderId of ['1', '2', '3']) {
+      await store.enqueueActions(`test:${orderId}`, 'shop.myshopify.com', orderId, [
+        developerAlert({ dedupeKey: `first:${orderId}`, reason: 'first', orderId }),
+        developerAlert({ dedupeKey: `second:${orderId}`, reason: 'second', orderId }),
+      ]);
+    }
+
+    // The sink holds every delivery until three run at once, which only concurrent orders
+    // can reach; the events show whether an order's second action waited for its first.
+    const events: string[] = [];
+    let active = 0;
+    let releaseAll: () => void = () => undefined;
+    const threeActive = new Promise<void>((resolve) => {
+      releaseAll = resolve;
+    });
+    const sink: ActionSink = {
+      async deliver(row) {
+        const label = `${row.orderId ?? ''}:${row.dedupeKey.split(':')[0] ?? ''}`;
+        events.push(`start ${label}`);
+        active += 1;
+        if (active === 3) releaseAll();
+        await threeActive;
+        active -= 1;
+        events.push(`end ${label}`);
+        return { status: 'done' };
+      },
+    };
+    const dispatcher = new Dispatcher({ store, sinks: { spar: sink, email: sink }, logger });
+
+    await dispatcher.step();
+
+    for (const orderId of ['1', '2', '3']) {
+      expect(events.indexOf(`end ${orderId}:first`)).toBeLessThan(
+        events.indexOf(`start ${orderId}:second`),
+      );
+    }
+    expect((await store.listActions({ status: 'done' })).length).toBe(6);
+    await store.close();
   });
 });

@@ -117,6 +117,8 @@ function useSink(sink: ActionSink): void {
     sinks: { spar: sink, email: emailSink },
     logger,
     backoff: { baseDelayMs: 1000, maxDelayMs: 1000 },
+    // One order at a time, so the number of SPAR requests before the breaker opens is exact.
+    orderConcurrency: 1,
     alertAfterMs: 365 * 24 * hourMs,
     clock: () => new Date(clock.nowMs),
   });
