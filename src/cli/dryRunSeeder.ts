@@ -45,7 +45,7 @@ export class DryRunSeeder {
     } catch (error) {
       await source.close().catch(() => undefined);
       logger.warn(
-        { err: error },
+        { error: error instanceof Error ? error.message : String(error) },
         'the stored state cannot be read (no spar-bridge tables yet?); the dry run starts from a blank state',
       );
       return undefined;

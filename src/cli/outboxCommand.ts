@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { openRuntime } from '../app/runtime.js';
 import type { Config } from '../config/config.js';
@@ -18,6 +19,7 @@ export async function listOutbox(
   options: { status?: OutboxStatus },
   write: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
 ): Promise<number> {
+  requireExistingDatabase(config.databaseUrl);
   const runtime = await openRuntime(config, logger, { databaseUrl: config.databaseUrl });
   try {
     const rows = await runtime.store.listActions(
@@ -63,6 +65,7 @@ export async function retryOutbox(
   if (options.ids.length === 0 && !options.allFailed) {
     throw new InvalidInputError('outbox retry needs action ids, or --all-failed');
   }
+  requireExistingDatabase(config.databaseUrl);
 
   const runtime = await openRuntime(config, logger, { databaseUrl: config.databaseUrl });
   try {
@@ -77,6 +80,10 @@ export async function retryOutbox(
       );
     }
 
+    if (selected.length === 0) {
+      write('no failed actions; nothing to retry');
+      return 0;
+    }
     const retried = await requeue(runtime.store, selected, failed);
     write(`queued again: ${retried.map((row) => `${row.id} (${describeRow(row)})`).join(', ')}`);
 
@@ -122,6 +129,16 @@ async function requeue(
     await store.updateAction(row.id, { status: 'pending', nextAttemptAt: now, lastError: null });
   }
   return [...retried.values()].sort((a, b) => a.id - b.id);
+}
+
+/**
+ * Rejects a SQLite path that does not exist: opening it would create an empty database, and
+ * a typo in DATABASE_URL would read as an empty outbox.
+ */
+function requireExistingDatabase(databaseUrl: string): void {
+  const sqlitePath = /^sqlite:(?:\/\/)?(.+)$/.exec(databaseUrl)?.[1];
+  if (sqlitePath === undefined || sqlitePath === ':memory:' || existsSync(sqlitePath)) return;
+  throw new InvalidInputError(`DATABASE_URL: no database file at ${sqlitePath}; check the path`);
 }
 
 function describeRow(row: OutboxRow): string {

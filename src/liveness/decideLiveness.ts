@@ -20,6 +20,11 @@ export const defaultLivenessThresholds: LivenessThresholds = { maxWaitingAgeMs: 
 export interface LivenessVerdict {
   status: 'ok' | 'down';
   reasons: string[];
+  /**
+   * Short stable names of the reasons, without counts, times or error details, such as
+   * `failed_actions`. The same outage keeps the same causes while its numbers change.
+   */
+  causes: string[];
   warnings: string[];
 }
 
@@ -28,37 +33,70 @@ export function decideLiveness(
   facts: LivenessFacts,
   thresholds: LivenessThresholds = defaultLivenessThresholds,
 ): LivenessVerdict {
-  const reasons = [...healthReasons(facts), ...outboxReasons(facts, thresholds)];
+  const found = [...healthReasons(facts), ...outboxReasons(facts, thresholds)];
   const warnings = warningsOf(facts);
-  return { status: reasons.length === 0 ? 'ok' : 'down', reasons, warnings };
+  return {
+    status: found.length === 0 ? 'ok' : 'down',
+    reasons: found.map(({ reason }) => reason),
+    causes: found.map(({ cause }) => cause),
+    warnings,
+  };
 }
 
-function healthReasons({ health }: LivenessFacts): string[] {
+interface Reason {
+  cause: string;
+  reason: string;
+}
+
+/** Names a health problem by its text before the first colon, with digits removed. */
+function problemCause(problem: string): string {
+  const head = problem.split(':', 1)[0] ?? problem;
+  return `unhealthy:${head.replace(/\d+/g, '#').trim()}`;
+}
+
+function healthReasons({ health }: LivenessFacts): Reason[] {
   switch (health.outcome) {
     case 'unreachable':
-      return [`worker unreachable at ${health.url}: ${health.error}`];
+      return [
+        {
+          cause: 'worker_unreachable',
+          reason: `worker unreachable at ${health.url}: ${health.error}`,
+        },
+      ];
     case 'invalid_body':
       return [
-        `health endpoint ${health.url} answered HTTP ${health.httpStatus}, but its ${health.error}`,
+        {
+          cause: 'health_invalid',
+          reason: `health endpoint ${health.url} answered HTTP ${health.httpStatus}, but its ${health.error}`,
+        },
       ];
     case 'answered': {
       if (health.httpStatus === 200 && health.body.status === 'ok') return [];
       if (health.body.problems.length === 0) {
-        return [`worker unhealthy: HTTP ${health.httpStatus} with status "${health.body.status}"`];
+        return [
+          {
+            cause: `unhealthy:http_${health.httpStatus}`,
+            reason: `worker unhealthy: HTTP ${health.httpStatus} with status "${health.body.status}"`,
+          },
+        ];
       }
-      return health.body.problems.map((problem) => `worker unhealthy: ${problem}`);
+      return health.body.problems.map((problem) => ({
+        cause: problemCause(problem),
+        reason: `worker unhealthy: ${problem}`,
+      }));
     }
   }
 }
 
-function outboxReasons(facts: LivenessFacts, thresholds: LivenessThresholds): string[] {
+function outboxReasons(facts: LivenessFacts, thresholds: LivenessThresholds): Reason[] {
   const { store, checkedAt } = facts;
-  const reasons: string[] = [];
+  const reasons: Reason[] = [];
 
   if (store.recentFailures.length > 0) {
-    reasons.push(
-      `${plural(store.recentFailures.length, 'outbox action')} failed for good in the last 24 hours`,
-    );
+    reasons.push({
+      cause: 'failed_actions',
+      reason: `${plural(store.recentFailures.length, 'outbox action')} failed for good in the last 24 hours`,
+    });
   }
 
   const oldestPendingAt = store.backlog.oldestPendingAt;
@@ -66,9 +104,10 @@ function outboxReasons(facts: LivenessFacts, thresholds: LivenessThresholds): st
     oldestPendingAt !== null &&
     checkedAt.getTime() - oldestPendingAt.getTime() > thresholds.maxWaitingAgeMs
   ) {
-    reasons.push(
-      `oldest pending action has waited ${formatAge(checkedAt.getTime() - oldestPendingAt.getTime())}, since ${formatUtc(oldestPendingAt)}`,
-    );
+    reasons.push({
+      cause: 'pending_too_long',
+      reason: `oldest pending action has waited ${formatAge(checkedAt.getTime() - oldestPendingAt.getTime())}, since ${formatUtc(oldestPendingAt)}`,
+    });
   }
 
   const oldestInDoubtAt = store.oldestInDoubtAt;
@@ -76,9 +115,10 @@ function outboxReasons(facts: LivenessFacts, thresholds: LivenessThresholds): st
     oldestInDoubtAt !== null &&
     checkedAt.getTime() - oldestInDoubtAt.getTime() > thresholds.maxWaitingAgeMs
   ) {
-    reasons.push(
-      `a SPAR job queued at ${formatUtc(oldestInDoubtAt)} is still in doubt: SPAR has not confirmed whether it exists`,
-    );
+    reasons.push({
+      cause: 'in_doubt_too_long',
+      reason: `a SPAR job queued at ${formatUtc(oldestInDoubtAt)} is still in doubt: SPAR has not confirmed whether it exists`,
+    });
   }
   return reasons;
 }

@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
 
@@ -83,13 +86,29 @@ export interface NodeSqliteOptions {
 export function openNodeSqliteDatabase(options: NodeSqliteOptions): NodeSqliteDatabase {
   const inMemory = options.path === ':memory:';
   const readOnly = options.readOnly === true;
-  const database = new DatabaseSync(options.path, {
-    timeout: options.busyTimeoutMs,
-    enableForeignKeyConstraints: true,
-    readOnly,
-  });
+  const database = new DatabaseSync(
+    readOnly && !inMemory ? readOnlyLocation(options.path) : options.path,
+    {
+      timeout: options.busyTimeoutMs,
+      enableForeignKeyConstraints: true,
+      readOnly,
+    },
+  );
   database.exec(`pragma busy_timeout = ${options.busyTimeoutMs}`);
   database.exec('pragma foreign_keys = on');
   if (!inMemory && !readOnly) database.exec('pragma journal_mode = wal');
   return new NodeSqliteDatabase(database);
+}
+
+/**
+ * Returns where a read-only connection opens the file. A WAL-mode reader creates the `-shm`
+ * and `-wal` files beside the database, so a file with neither (closed cleanly, no writer)
+ * is opened as immutable, which creates nothing. A file with them has a writer or recent
+ * writes in its WAL, which an immutable reader would miss, so it is opened normally.
+ */
+function readOnlyLocation(filePath: string): string | URL {
+  if (existsSync(`${filePath}-wal`) || existsSync(`${filePath}-shm`)) return filePath;
+  const url = pathToFileURL(path.resolve(filePath));
+  url.search = '?immutable=1';
+  return url;
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -104,5 +105,33 @@ describe('outbox commands', () => {
         () => undefined,
       ),
     ).rejects.toThrow('not failed or not found: 9999');
+  });
+
+  it('list rejects a missing database file', async () => {
+    const config = loadConfig({ DATABASE_URL: `sqlite:${path.join(dir, 'typo.sqlite')}` });
+
+    await expect(listOutbox(config, logger, {}, () => undefined)).rejects.toThrow(
+      'no database file at',
+    );
+    expect(existsSync(path.join(dir, 'typo.sqlite'))).toBe(false);
+  });
+
+  it('retry with nothing failed says so', async () => {
+    await failWithWrongKey();
+    const config = configWithKey('right-key');
+    await retryOutbox(
+      config,
+      logger,
+      { ids: [], allFailed: true, waitSeconds: 10 },
+      () => undefined,
+    );
+    const lines: string[] = [];
+
+    const code = await retryOutbox(config, logger, { ids: [], allFailed: true }, (line) =>
+      lines.push(line),
+    );
+
+    expect(code).toBe(0);
+    expect(lines).toEqual(['no failed actions; nothing to retry']);
   });
 });

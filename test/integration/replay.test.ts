@@ -417,6 +417,20 @@ describe('replay command', { timeout: 90_000 }, () => {
     expect(existsSync(`${databaseFile}-wal`)).toBe(false);
   });
 
+  it('dry run leaves no WAL files', async (context) => {
+    const { env, databaseFile } = await workspace(context);
+    const whole = path.join(messagesDir, '01-single-leg.ndjson');
+    await runCli(['replay', '--json', whole], env);
+    expect(existsSync(`${databaseFile}-wal`)).toBe(false);
+
+    const run = await runCli(['replay', '--dry-run', '--json', whole], env);
+
+    expect(run.code).toBe(0);
+    expect(resultLines(run.stdout).map((line) => line.outcome)).toEqual(['duplicate', 'duplicate']);
+    expect(existsSync(`${databaseFile}-wal`)).toBe(false);
+    expect(existsSync(`${databaseFile}-shm`)).toBe(false);
+  });
+
   it('dry run on an empty file', async (context) => {
     const { env, databaseFile } = await workspace(context);
     await writeFile(databaseFile, '');

@@ -43,7 +43,7 @@ function facts(health: HealthProbe, store: Partial<StoreFacts> = {}): LivenessFa
 interface Case {
   name: string;
   facts: LivenessFacts;
-  expected: LivenessVerdict;
+  expected: Omit<LivenessVerdict, 'causes'>;
 }
 
 const cases: Case[] = [
@@ -244,6 +244,31 @@ describe('decideLiveness', () => {
     expect(verdict.status).toBe(expected.status);
     expect(verdict.reasons).toEqual(expected.reasons);
     expect(verdict.warnings).toEqual(expected.warnings);
+  });
+
+  it('keeps causes while counts and ages change', () => {
+    const failure = (outboxId: number) => ({
+      outboxId,
+      action: 'spar.create',
+      orderId: String(outboxId),
+      failedAt: minutesAgo(30),
+    });
+    const pending = (minutes: number) => ({
+      ...quietStore.backlog,
+      pending: 1,
+      oldestPendingAt: minutesAgo(minutes),
+    });
+
+    const morning = decideLiveness(
+      facts(healthy, { recentFailures: [failure(1)], backlog: pending(61) }),
+    );
+    const afternoon = decideLiveness(
+      facts(healthy, { recentFailures: [failure(1), failure(2)], backlog: pending(300) }),
+    );
+
+    expect(morning.reasons).not.toEqual(afternoon.reasons);
+    expect(morning.causes).toEqual(['failed_actions', 'pending_too_long']);
+    expect(afternoon.causes).toEqual(morning.causes);
   });
 
   it('applies a custom threshold', () => {

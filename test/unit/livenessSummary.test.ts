@@ -102,7 +102,7 @@ describe('livenessEmailAction', () => {
   const checkedAt = new Date('2026-12-04T23:59:59Z');
 
   it('dedupe key per UTC day', () => {
-    const action = livenessEmailAction({ status: 'ok', reasons: [] }, 'summary', checkedAt);
+    const action = livenessEmailAction({ status: 'ok', causes: [] }, 'summary', checkedAt);
 
     expect(action.kind).toBe('liveness_ok');
     expect(action.dedupeKey).toBe('liveness_ok:2026-12-04');
@@ -111,11 +111,8 @@ describe('livenessEmailAction', () => {
   });
 
   it('down key changes with the cause', () => {
-    const unreachable = {
-      status: 'down' as const,
-      reasons: ['worker unreachable at 127.0.0.1:3000'],
-    };
-    const failed = { status: 'down' as const, reasons: ['2 actions failed in the last 24 hours'] };
+    const unreachable = { status: 'down' as const, causes: ['worker_unreachable'] };
+    const failed = { status: 'down' as const, causes: ['failed_actions'] };
 
     const first = livenessEmailAction(unreachable, 'summary', checkedAt);
     const second = livenessEmailAction(failed, 'summary', checkedAt);
@@ -125,18 +122,18 @@ describe('livenessEmailAction', () => {
     expect(second.dedupeKey).not.toBe(first.dedupeKey);
   });
 
-  it('down key ignores changing counts', () => {
-    const twoFailed = {
-      status: 'down' as const,
-      reasons: ['2 actions failed in the last 24 hours'],
-    };
-    const threeFailed = {
-      status: 'down' as const,
-      reasons: ['3 actions failed in the last 24 hours'],
-    };
-
-    expect(livenessEmailAction(twoFailed, 's', checkedAt).dedupeKey).toBe(
-      livenessEmailAction(threeFailed, 's', checkedAt).dedupeKey,
+  it('down key is the same for the same causes', () => {
+    const first = livenessEmailAction(
+      { status: 'down', causes: ['failed_actions', 'pending_too_long'] },
+      'summary one',
+      checkedAt,
     );
+    const second = livenessEmailAction(
+      { status: 'down', causes: ['pending_too_long', 'failed_actions'] },
+      'summary two',
+      checkedAt,
+    );
+
+    expect(second.dedupeKey).toBe(first.dedupeKey);
   });
 });
