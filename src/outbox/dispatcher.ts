@@ -161,10 +161,10 @@ export class Dispatcher {
     const sink = row.action.type === 'email' ? this.#options.sinks.email : this.#options.sinks.spar;
     const startedAt = performance.now();
     // A held email never reached its sink; when its SPAR call failed, that call alerted already.
-    const held = await this.#checkPrerequisite(row);
+    const heldResult = await this.#checkPrerequisite(row);
     let result: DeliveryResult;
     try {
-      result = held ?? (await sink.deliver(row, { store, logger }));
+      result = heldResult ?? (await sink.deliver(row, { store, logger }));
     } catch (error) {
       // A sink reports expected failures as results; anything thrown is unexpected, so it is
       // retried like a transient failure rather than lost.
@@ -189,7 +189,7 @@ export class Dispatcher {
           { durationMs, error: result.error },
           'action failed permanently; developers alerted',
         );
-        if (held === undefined) {
+        if (heldResult === undefined) {
           await this.#alert(row, `permanent failure: ${result.error}`, `error:failed:${row.id}`);
         }
         return;
