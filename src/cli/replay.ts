@@ -5,6 +5,7 @@ import { readMessageFile } from '../ingress/messageFiles.js';
 import type { EventResult } from '../ingress/pipeline.js';
 import type { ActionSummary } from '../ingress/actionSummary.js';
 import { openRuntime } from '../app/runtime.js';
+import { actionLabel } from '../outbox/actionLabel.js';
 import { DryRunSeeder, processSeeded } from './dryRunSeeder.js';
 import type { OutboxRow } from '../store/types.js';
 
@@ -169,7 +170,7 @@ async function collectDeliveries(
     for (const row of rows) {
       reports.push({
         webhookId: row.webhookId,
-        action: row.action.type === 'email' ? `email:${row.action.kind}` : row.action.type,
+        action: actionLabel(row.action),
         status: row.status,
         attempts: row.attempts,
         lastError: row.lastError,

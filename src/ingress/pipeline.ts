@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Catalog } from '../catalog/catalog.js';
 import { decide } from '../decision/decide.js';
 import type { DecisionRules, OrderState } from '../decision/types.js';
+import { actionLabel } from '../outbox/actionLabel.js';
 import { developerAlert } from '../outbox/developerAlert.js';
 import { parseTopic } from '../shopify/topics.js';
 import type { EventDecision, EventOutcome, InboxEvent, Store } from '../store/types.js';
@@ -99,7 +100,7 @@ export class Pipeline {
     logger[level](
       {
         outcome: result.outcome,
-        actions: result.actions.map(describeSummary),
+        actions: result.actions.map(actionLabel),
         explanation: result.explanation,
         durationMs,
       },
@@ -166,10 +167,6 @@ export class Pipeline {
     });
     return { outcome: 'rejected', explanation: reason, actions: [alert] };
   }
-}
-
-function describeSummary(summary: ActionSummary): string {
-  return summary.type === 'email' ? `email:${summary.kind}` : summary.type;
 }
 
 /**

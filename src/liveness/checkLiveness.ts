@@ -1,4 +1,4 @@
-import type { Action } from '../decision/types.js';
+import { actionLabel } from '../outbox/actionLabel.js';
 import type { Store } from '../store/types.js';
 import { decideLiveness, type LivenessThresholds, type LivenessVerdict } from './decideLiveness.js';
 import { fetchHealth } from './fetchHealth.js';
@@ -64,7 +64,7 @@ export async function gatherStoreFacts(store: Store, now: Date): Promise<StoreFa
     .filter((row) => row.updatedAt >= windowStart)
     .map((row) => ({
       outboxId: row.id,
-      action: describeAction(row.action),
+      action: actionLabel(row.action),
       orderId: row.orderId,
       failedAt: row.updatedAt,
     }));
@@ -80,8 +80,4 @@ export async function gatherStoreFacts(store: Store, now: Date): Promise<StoreFa
     recentFailures,
     oldestInDoubtAt: inDoubtTimes.length === 0 ? null : new Date(Math.min(...inDoubtTimes)),
   };
-}
-
-function describeAction(action: Action): string {
-  return action.type === 'email' ? `email:${action.kind}` : action.type;
 }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
-import type { Action, EmailAction } from '../decision/types.js';
+import type { EmailAction } from '../decision/types.js';
 import type { OutboxRow, Store } from '../store/types.js';
+import { actionLabel } from './actionLabel.js';
 import { defaultBackoff, retryDelayMs, type BackoffPolicy } from './backoff.js';
 import { developerAlert } from './developerAlert.js';
 import type { ActionSink, DeliveryResult } from './sink.js';
@@ -154,7 +155,7 @@ export class Dispatcher {
       outboxId: row.id,
       shop: row.shop,
       orderId: row.orderId,
-      action: describe(row.action),
+      action: actionLabel(row.action),
       attempt: row.attempts,
     });
 
@@ -262,7 +263,7 @@ export class Dispatcher {
 
     const alert = developerAlert({
       dedupeKey,
-      reason: `${describe(row.action)} for order ${row.orderId ?? '(none)'}: ${reason}`,
+      reason: `${actionLabel(row.action)} for order ${row.orderId ?? '(none)'}: ${reason}`,
       shop: row.shop,
       orderId: row.orderId,
       orderName: await this.#orderName(row),
@@ -289,8 +290,4 @@ function groupByOrder(rows: readonly OutboxRow[]): Map<string, OutboxRow[]> {
     else group.push(row);
   }
   return groups;
-}
-
-function describe(action: Action): string {
-  return action.type === 'email' ? `email:${action.kind}` : action.type;
 }
