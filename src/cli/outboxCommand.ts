@@ -3,14 +3,9 @@ import type { Logger } from 'pino';
 import { openRuntime } from '../app/runtime.js';
 import type { Config } from '../config/config.js';
 import { InvalidInputError } from '../errors.js';
+import { reportEmailOf } from '../outbox/sparReportEmails.js';
 import type { OutboxRow, OutboxStatus, Store } from '../store/types.js';
 import { renderTable } from './table.js';
-
-/** Emails that report a SPAR call; they fail with it, so a retry of the call retries them too. */
-const reportingEmailKind: Partial<Record<OutboxRow['type'], string>> = {
-  'spar.create': 'spar_posted',
-  'spar.cancel': 'spar_cancelled',
-};
 
 /** Prints the outbox rows, newest last, optionally only those with `status`. */
 export async function listOutbox(
@@ -115,7 +110,7 @@ async function requeue(
   const retried = new Map<number, OutboxRow>();
   for (const row of selected) {
     retried.set(row.id, row);
-    const kind = reportingEmailKind[row.type];
+    const kind = reportEmailOf(row.type);
     const email = failed.find(
       (candidate) =>
         candidate.orderId === row.orderId &&

@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
-import type { EmailAction } from '../decision/types.js';
 import type { OutboxRow, Store } from '../store/types.js';
 import { actionLabel } from './actionLabel.js';
 import { defaultBackoff, retryDelayMs, type BackoffPolicy } from './backoff.js';
 import { developerAlert } from './developerAlert.js';
+import { reportedCallOf } from './sparReportEmails.js';
 import type { ActionSink, DeliveryResult } from './sink.js';
 
 export interface DispatcherOptions {
@@ -233,7 +233,7 @@ export class Dispatcher {
    */
   async #checkPrerequisite(row: OutboxRow): Promise<DeliveryResult | undefined> {
     if (row.action.type !== 'email' || row.orderId === null) return undefined;
-    const required = sparCallReportedBy[row.action.kind];
+    const required = reportedCallOf(row.action.kind);
     if (required === undefined) return undefined;
 
     const call = await this.#options.store.findAction(row.shop, row.orderId, required);
@@ -272,12 +272,6 @@ export class Dispatcher {
     await this.#options.store.enqueueActions(`outbox:${row.id}`, row.shop, row.orderId, [alert]);
   }
 }
-
-/** Emails that announce a SPAR call, and the dedupe key of that call. */
-const sparCallReportedBy: Partial<Record<EmailAction['kind'], string>> = {
-  spar_posted: 'spar.create',
-  spar_cancelled: 'spar.cancel',
-};
 
 /** Groups claimed rows by order, keeping the claim order (by id) within each group. */
 function groupByOrder(rows: readonly OutboxRow[]): Map<string, OutboxRow[]> {
