@@ -6,7 +6,8 @@ import {
   deduplicationId,
   type InboundMessage,
 } from '../ingress/inboundMessage.js';
-import { createStore } from '../store/createStore.js';
+import { readOrderId } from '../ingress/validateMessage.js';
+import { createStore, sqlitePathOf } from '../store/createStore.js';
 import type { Store } from '../store/types.js';
 
 /**
@@ -35,7 +36,7 @@ export class DryRunSeeder {
     target: Store,
     logger: Logger,
   ): Promise<DryRunSeeder | undefined> {
-    const sqlitePath = /^sqlite:(?:\/\/)?(.+)$/.exec(databaseUrl)?.[1];
+    const sqlitePath = sqlitePathOf(databaseUrl);
     if (sqlitePath === ':memory:' || (sqlitePath !== undefined && !existsSync(sqlitePath))) {
       return undefined;
     }
@@ -111,9 +112,5 @@ function peekOrderId(data: Buffer): string | undefined {
     return undefined;
   }
   if (typeof body !== 'object' || body === null) return undefined;
-  const record = body as Record<string, unknown>;
-  const id = 'order_id' in record ? record.order_id : record.id;
-  if (typeof id === 'number' && Number.isInteger(id)) return String(id);
-  if (typeof id === 'string' && /^\d+$/.test(id)) return id;
-  return undefined;
+  return readOrderId(body, 'order_id' in body ? 'order_id' : 'id') ?? undefined;
 }

@@ -4,6 +4,7 @@ import { openRuntime } from '../app/runtime.js';
 import type { Config } from '../config/config.js';
 import { InvalidInputError } from '../errors.js';
 import { reportEmailOf } from '../outbox/sparReportEmails.js';
+import { sqlitePathOf } from '../store/createStore.js';
 import type { OutboxRow, OutboxStatus, Store } from '../store/types.js';
 import { renderTable } from './table.js';
 
@@ -131,7 +132,7 @@ async function requeue(
  * a typo in DATABASE_URL would read as an empty outbox.
  */
 function requireExistingDatabase(databaseUrl: string): void {
-  const sqlitePath = /^sqlite:(?:\/\/)?(.+)$/.exec(databaseUrl)?.[1];
+  const sqlitePath = sqlitePathOf(databaseUrl);
   if (sqlitePath === undefined || sqlitePath === ':memory:' || existsSync(sqlitePath)) return;
   throw new InvalidInputError(`DATABASE_URL: no database file at ${sqlitePath}; check the path`);
 }

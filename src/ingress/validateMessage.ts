@@ -54,7 +54,7 @@ export function validateBody(topic: Topic, data: Buffer, sentAt?: Date): Validat
       return {
         ok: false,
         reason: describeIssues(fulfillment.error),
-        orderId: guessOrderId(body, 'order_id'),
+        orderId: readOrderId(body, 'order_id'),
       };
     }
     return {
@@ -66,7 +66,7 @@ export function validateBody(topic: Topic, data: Buffer, sentAt?: Date): Validat
 
   const order = orderSchema.safeParse(body);
   if (!order.success)
-    return { ok: false, reason: describeIssues(order.error), orderId: guessOrderId(body, 'id') };
+    return { ok: false, reason: describeIssues(order.error), orderId: readOrderId(body, 'id') };
 
   const updatedAtMs = Date.parse(order.data.updated_at);
   if (sentAt !== undefined && updatedAtMs - sentAt.getTime() > maxUpdatedAtLeadMs) {
@@ -98,8 +98,11 @@ function formatPath(path: readonly PropertyKey[]): string {
     .join('');
 }
 
-/** Best-effort order id of an invalid body, so a rejection can still be found by order. */
-function guessOrderId(body: object, field: 'id' | 'order_id'): string | null {
+/**
+ * Reads the order id field of a body that may be invalid otherwise, so a rejection can still
+ * be found by order. Returns null when the field is missing or not a numeric id.
+ */
+export function readOrderId(body: object, field: 'id' | 'order_id'): string | null {
   const value = (body as Record<string, unknown>)[field];
   if (typeof value === 'number' && Number.isInteger(value)) return String(value);
   if (typeof value === 'string' && /^\d+$/.test(value)) return value;

@@ -63,8 +63,8 @@ function dialectFor(
     return { dialect: new PostgresDialect({ pool }), storeDialect: postgresStoreDialect };
   }
 
-  if (databaseUrl.startsWith('sqlite:')) {
-    const sqlitePath = sqlitePathOf(databaseUrl);
+  const sqlitePath = sqlitePathOf(databaseUrl);
+  if (sqlitePath !== undefined) {
     return {
       dialect: new NodeSqliteDialect({
         path: sqlitePath,
@@ -82,8 +82,13 @@ function dialectFor(
   );
 }
 
-/** Returns the file path of `sqlite:PATH` (also `sqlite://PATH`), or `:memory:`. */
-function sqlitePathOf(databaseUrl: string): string {
+/**
+ * Returns the file path of `sqlite:PATH` (also `sqlite://PATH`), `:memory:`, or undefined for
+ * a URL that is not SQLite. Throws `ConfigError` for `sqlite:` without a path.
+ */
+export function sqlitePathOf(databaseUrl: string): string | undefined {
+  if (!databaseUrl.startsWith('sqlite:')) return undefined;
+
   let filePath = databaseUrl.slice('sqlite:'.length);
   if (filePath.startsWith('//')) filePath = filePath.slice(2);
   if (filePath !== '') return filePath;
