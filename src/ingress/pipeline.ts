@@ -7,7 +7,12 @@ import { developerAlert } from '../outbox/developerAlert.js';
 import { parseTopic } from '../shopify/topics.js';
 import type { EventDecision, EventOutcome, InboxEvent, Store } from '../store/types.js';
 import { summarizeAction, type ActionSummary } from './actionSummary.js';
-import { deduplicationId, readShopifyHeaders, type InboundMessage } from './inboundMessage.js';
+import {
+  deduplicationId,
+  readShopifyHeaders,
+  type InboundMessage,
+  type ShopifyHeaders,
+} from './inboundMessage.js';
 import { KeyedSerializer } from './keyedSerializer.js';
 import { validateBody } from './validateMessage.js';
 
@@ -66,7 +71,7 @@ export class Pipeline {
       receivedAt: this.#clock(),
     };
 
-    const decideEvent = this.#planDecision(message, headers.topic, inbox, shop);
+    const decideEvent = this.#planDecision(message, headers, inbox, shop);
 
     const logger = this.#options.logger.child({
       messageId: message.messageId,
@@ -116,10 +121,11 @@ export class Pipeline {
    */
   #planDecision(
     message: InboundMessage,
-    rawTopic: string | undefined,
+    headers: ShopifyHeaders,
     inbox: InboxEvent,
     shop: string,
   ): (state: OrderState | undefined) => EventDecision {
+    const rawTopic = headers.topic;
     const topic = parseTopic(rawTopic);
     if (topic === undefined) {
       const explanation =
@@ -129,7 +135,7 @@ export class Pipeline {
       return () => ({ outcome: 'ignored', explanation, actions: [] });
     }
 
-    const validated = validateBody(topic, message.data, sentAt(message, inbox.receivedAt));
+    const validated = validateBody(topic, message.data, sentAt(headers, message, inbox.receivedAt));
     inbox.orderId = validated.orderId;
     if (!validated.ok) return () => this.#reject(inbox, shop, validated.reason);
 
@@ -173,8 +179,8 @@ export class Pipeline {
  * When the message left Shopify, as well as it is known: `X-Shopify-Triggered-At`, else the
  * Pub/Sub publish time, else when it was received.
  */
-function sentAt(message: InboundMessage, receivedAt: Date): Date {
-  const candidates = [readShopifyHeaders(message.attributes).triggeredAt, message.publishTime];
+function sentAt(headers: ShopifyHeaders, message: InboundMessage, receivedAt: Date): Date {
+  const candidates = [headers.triggeredAt, message.publishTime];
   for (const candidate of candidates) {
     const time = candidate === undefined || candidate === null ? Number.NaN : Date.parse(candidate);
     if (!Number.isNaN(time)) return new Date(time);
