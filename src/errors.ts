@@ -1,6 +1,6 @@
 /**
  * One error taxonomy for the whole service. Every error has a stable `code` that logs and
- * alerts can be grouped by, and says whether repeating the same operation later can succeed.
+ * alerts can be grouped by, and states whether repeating the same operation later can succeed.
  */
 export class SparBridgeError extends Error {
   readonly code: string;

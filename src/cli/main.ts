@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Entry point of the `spar-bridge` command. It checks the Node.js version before loading
 // anything else, because the store imports `node:sqlite`, which Node 20 lacks, and an import
-// failure would otherwise be the first thing a user sees.
+// failure would otherwise be the first output a user gets.
 const major = Number(process.versions.node.split('.')[0]);
 if (major < 22) {
   process.stderr.write(

@@ -241,7 +241,7 @@ mail
 try {
   await program.parseAsync();
 } catch (error) {
-  // Expected failures print their message, which says what to fix, without a stack trace:
+  // Expected failures print their message, which states what to fix, without a stack trace:
   // exit 2 for invalid configuration or input, 1 for anything else the service classified.
   if (error instanceof CommanderError) {
     // Commander has printed the problem already; help and version requests are not errors.

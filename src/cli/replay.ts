@@ -32,9 +32,9 @@ interface DeliveryReport {
 
 /**
  * Runs every message of the files through the worker's pipeline, in order, and prints one
- * result per message. Returns the process exit code: 0 when every message was processed
- * (rejected messages included, because rejecting is the expected handling of bad input),
- * 1 when a message could not be processed, a delivery failed, or deliveries were still
+ * result per message. Returns the process exit code. It is 0 when every message was
+ * processed, rejected ones included, because rejecting is the expected handling of bad input.
+ * It is 1 when a message could not be processed, a delivery failed, or deliveries were still
  * waiting at the deadline.
  */
 export async function replay(

@@ -14,7 +14,7 @@ export interface HealthSources {
 
 /**
  * `GET /healthz`: 200 when the subscription stream is open and the outbox is moving, 503
- * otherwise. The body says why, so a subscription that silently stopped is visible even
+ * otherwise. The body lists the problems, so a subscription that silently stopped is visible even
  * while the process is alive.
  */
 export function healthRouter(sources: HealthSources): Router {

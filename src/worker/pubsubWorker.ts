@@ -44,7 +44,7 @@ export interface SubscriberHealth {
   /** Last successful lookup of the subscription. */
   lastProbeAt: string | null;
   /**
-   * Why the last lookup failed, or null. The streaming client retries an unreachable
+   * Reason the last lookup failed, or null. The streaming client retries an unreachable
    * service without an `error` event, so this is how an outage shows while the stream
    * still looks open.
    */
@@ -162,8 +162,8 @@ export class PubSubWorker {
       // worker near 200 msg/s whatever the handler does. The delay applies to modAcks and
       // nacks too.
       batching: { maxMilliseconds: 10 },
-      // On close, keep leasing and let handlers ack or nack what they hold; past the timeout
-      // the client nacks the rest so Pub/Sub redelivers them at once.
+      // On close, keep leasing and let handlers ack or nack the messages they have. Past the
+      // timeout the client nacks the rest, so Pub/Sub redelivers them at once.
       closeOptions: { behavior: 'WAIT', timeout: Duration.from({ seconds: 5 }) },
     });
     this.#subscription = subscription;

@@ -159,7 +159,7 @@ describe('Dispatcher concurrency', () => {
       ]);
     }
 
-    // The sink holds every delivery until three run at once, which only concurrent orders
+    // The sink keeps every delivery waiting until three run at once, which only concurrent orders
     // can reach; the events show whether an order's second action waited for its first.
     const events: string[] = [];
     let active = 0;

@@ -80,7 +80,7 @@ function livenessDown(action: EmailAction): ContentWithoutFooter {
   };
 }
 
-/** The shop row, left out for alerts about the whole service, which carry no shop. */
+/** Returns the shop row, or none for alerts about the whole service, which carry no shop. */
 function shopFact(shop: string): EmailFact[] {
   return shop === '' ? [] : [{ label: 'Shop', value: shop }];
 }
